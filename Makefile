@@ -1,0 +1,55 @@
+# Two commands on a fresh machine: `make run` and `make test`.
+PYTHON ?= $(shell command -v python3.11 || command -v python3)
+VENV := .venv
+BIN := $(VENV)/bin
+HOST ?= 127.0.0.1
+PORT ?= 5000
+
+.PHONY: run test test-pg lint browser-deps bench clean
+
+$(BIN)/python:
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --quiet --upgrade pip
+
+$(VENV)/.runtime: requirements.txt | $(BIN)/python
+	$(BIN)/pip install --quiet -r requirements.txt
+	touch $@
+
+$(VENV)/.dev: requirements.txt requirements-dev.txt | $(BIN)/python
+	$(BIN)/pip install --quiet -r requirements-dev.txt
+	touch $@ $(VENV)/.runtime
+
+## Start the app on SQLite (instance/postmortem.db) at http://$(HOST):$(PORT)/
+run: $(VENV)/.runtime
+	$(BIN)/flask --app app db upgrade
+	$(BIN)/gunicorn --bind $(HOST):$(PORT) --workers 2 --threads 4 \
+		--access-logfile - app:app
+
+## Run the test suite (SQLite; set TEST_DATABASE_URL for PostgreSQL)
+test: $(VENV)/.dev browser-deps
+	$(BIN)/pytest
+
+## Same suite against the local PostgreSQL server
+test-pg: $(VENV)/.dev browser-deps
+	TEST_DATABASE_URL=$${TEST_DATABASE_URL:-postgresql://postgres@127.0.0.1:5432/test} $(BIN)/pytest
+
+lint: $(VENV)/.dev
+	$(BIN)/ruff check .
+
+## Headless Chromium for the browser tests, from Debian's packages when we may
+browser-deps:
+	@if [ ! -x /usr/bin/chromium ]; then \
+		if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null; then \
+			echo "Installing chromium for the browser tests"; \
+			(apt-get install -y -q chromium chromium-driver poppler-utils >/dev/null 2>&1 || \
+			 (apt-get update -q >/dev/null && apt-get install -y -q chromium chromium-driver poppler-utils >/dev/null)); \
+		else \
+			echo "No /usr/bin/chromium: browser tests will be skipped (apt-get install chromium)"; \
+		fi; \
+	fi
+
+bench: $(VENV)/.dev
+	$(BIN)/python bench/bench_incidents.py
+
+clean:
+	rm -rf $(VENV) .pytest_cache .ruff_cache

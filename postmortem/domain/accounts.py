@@ -1,0 +1,150 @@
+"""Users, roles, passwords and API tokens."""
+
+import hashlib
+import secrets
+
+import sqlalchemy as sa
+from werkzeug.security import check_password_hash, generate_password_hash
+
+from postmortem.domain import audit
+from postmortem.domain.errors import NotFound, ValidationError
+from postmortem.domain.values import Fields
+from postmortem.domain.vocabulary import ROLES
+from postmortem.extensions import db
+from postmortem.models import ApiToken, User
+from postmortem.models.types import utcnow
+
+MIN_PASSWORD = 8
+TOKEN_PREFIX = "pm_"  # noqa: S105  (a marker, not a secret)
+
+
+def has_users() -> bool:
+    return db.session.scalar(sa.select(sa.exists().select_from(User))) or False
+
+
+def _clean_user(data: dict, partial: bool = False) -> dict:
+    fields = Fields(data, partial=partial)
+    fields.text("email", 254, required=True)
+    fields.text("name", 120)
+    fields.choice("role", ROLES, default="viewer")
+    fields.text("password", 200, required=not partial)
+    values = fields.result()
+    errors = {}
+    if "email" in values:
+        values["email"] = values["email"].lower()
+        if "@" not in values["email"] or values["email"].startswith("@"):
+            errors["email"] = "must be an email address"
+    if values.get("password") and len(values["password"]) < MIN_PASSWORD:
+        errors["password"] = f"must be at least {MIN_PASSWORD} characters"
+    if errors:
+        raise ValidationError(errors)
+    return values
+
+
+def create_user(data: dict, actor: User | None = None) -> User:
+    values = _clean_user(data)
+    if user_by_email(values["email"]):
+        raise ValidationError({"email": "is already registered"})
+    user = User(
+        email=values["email"],
+        name=values.get("name") or "",
+        role=values["role"],
+        password_hash=generate_password_hash(values["password"]),
+    )
+    db.session.add(user)
+    db.session.flush()
+    audit.record(actor, "user.create", user, {"email": user.email, "role": user.role})
+    return user
+
+
+def update_user(user: User, data: dict, actor: User) -> User:
+    values = _clean_user(data, partial=True)
+    if "email" in values and values["email"] != user.email:
+        if user_by_email(values["email"]):
+            raise ValidationError({"email": "is already registered"})
+    if user.id == actor.id and values.get("role", "admin") != "admin":
+        raise ValidationError({"role": "you cannot remove your own admin role"})
+    changes = audit.diff(user, {k: v for k, v in values.items() if k != "password"})
+    for name in ("email", "name", "role"):
+        if name in values:
+            setattr(user, name, values[name])
+    if values.get("password"):
+        user.password_hash = generate_password_hash(values["password"])
+        changes["password"] = ["…", "changed"]
+    if "active" in data:
+        if user.id == actor.id and not data["active"]:
+            raise ValidationError({"active": "you cannot deactivate yourself"})
+        user.active = bool(data["active"])
+        changes["active"] = [not user.active, user.active]
+    audit.record(actor, "user.update", user, changes)
+    return user
+
+
+def user_by_email(email: str) -> User | None:
+    return db.session.scalar(sa.select(User).where(User.email == email.lower()))
+
+
+def list_users() -> list[User]:
+    return list(db.session.scalars(sa.select(User).order_by(User.email)))
+
+
+def authenticate(email: str, password: str) -> User | None:
+    """The active user with this email and password, or None."""
+    user = user_by_email(email or "")
+    if user is None:
+        # Hash anyway so a wrong email takes as long as a wrong password.
+        check_password_hash(generate_password_hash("x"), password or "")
+        return None
+    if not user.active or not check_password_hash(user.password_hash, password or ""):
+        return None
+    return user
+
+
+def _hash_token(token: str) -> str:
+    # Tokens are 256 random bits, so a fast hash is enough: nothing to brute-force.
+    return hashlib.sha256(token.encode()).hexdigest()
+
+
+def create_token(
+    user: User, name: str, actor: User | None = None
+) -> tuple[ApiToken, str]:
+    """A new token for `user`; the plain token is returned once, never stored."""
+    name = (name or "").strip() or "API token"
+    if len(name) > 80:
+        raise ValidationError({"name": "must be at most 80 characters"})
+    plain = TOKEN_PREFIX + secrets.token_urlsafe(32)
+    token = ApiToken(user=user, name=name, token_hash=_hash_token(plain),
+                     prefix=plain[:10])
+    db.session.add(token)
+    db.session.flush()
+    audit.record(actor or user, "token.create", token, {"name": name,
+                                                       "user": user.email})
+    return token, plain
+
+
+def user_for_token(plain: str) -> User | None:
+    """The active user a live token belongs to, or None."""
+    if not plain or not plain.startswith(TOKEN_PREFIX):
+        return None
+    token = db.session.scalar(
+        sa.select(ApiToken).where(ApiToken.token_hash == _hash_token(plain))
+    )
+    if token is None or token.revoked_at is not None or not token.user.active:
+        return None
+    return token.user
+
+
+def tokens_of(user: User) -> list[ApiToken]:
+    return list(db.session.scalars(
+        user.tokens.select().order_by(ApiToken.created_at.desc())
+    ))
+
+
+def revoke_token(token_id: int, actor: User) -> ApiToken:
+    token = db.session.get(ApiToken, token_id)
+    if token is None or (token.user_id != actor.id and not actor.has_role("admin")):
+        raise NotFound("No such token")
+    if token.revoked_at is None:
+        token.revoked_at = utcnow()
+        audit.record(actor, "token.revoke", token, {"name": token.name})
+    return token

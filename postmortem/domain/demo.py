@@ -1,0 +1,5 @@
+"""The demo incident (being written)."""
+
+
+def load(actor, progress=None):
+    raise NotImplementedError

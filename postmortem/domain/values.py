@@ -1,0 +1,217 @@
+"""Parse and check incoming values, gathering every problem by field name.
+
+JSON bodies, form data and CLI arguments all pass through here so a bad value
+gets the same clear message wherever it comes from.
+"""
+
+import math
+import re
+from collections.abc import Iterable, Mapping
+from datetime import UTC, date, datetime
+from typing import Any
+from urllib.parse import urlparse
+
+from postmortem.domain.errors import ValidationError
+
+SLUG_RE = re.compile(r"^[a-z0-9]+(?:[-_][a-z0-9]+)*$")
+MISSING = object()
+
+
+def parse_time(value: Any) -> datetime:
+    """An aware datetime from a datetime or an ISO 8601 string with a zone."""
+    if isinstance(value, datetime):
+        parsed = value
+    elif isinstance(value, str):
+        text = value.strip()
+        if text.endswith(("Z", "z")):
+            text = text[:-1] + "+00:00"
+        try:
+            parsed = datetime.fromisoformat(text)
+        except ValueError:
+            raise ValueError(
+                "must be an ISO 8601 time, e.g. 2026-11-16T09:00:00Z"
+            ) from None
+    else:
+        raise ValueError("must be an ISO 8601 time string")
+    if parsed.tzinfo is None or parsed.utcoffset() is None:
+        raise ValueError("must include a time zone, e.g. Z or +00:00")
+    return parsed.astimezone(UTC)
+
+
+class Fields:
+    """Collects cleaned values and errors from a mapping of raw input.
+
+    Each method reads one field; absent fields are skipped when `partial` is
+    set (PATCH), otherwise the default applies or `required` reports them.
+    """
+
+    def __init__(self, data: Any, partial: bool = False):
+        if not isinstance(data, Mapping):
+            raise ValidationError({"body": "must be a JSON object"})
+        self.data = data
+        self.partial = partial
+        self.values: dict[str, Any] = {}
+        self.errors: dict[str, str] = {}
+
+    def _raw(self, name: str, required: bool, default: Any) -> Any:
+        if name not in self.data:
+            if self.partial:
+                return MISSING
+            if required:
+                self.errors[name] = "is required"
+                return MISSING
+            self.values[name] = default
+            return MISSING
+        return self.data[name]
+
+    def _take(self, name: str, required: bool, default: Any, convert) -> None:
+        raw = self._raw(name, required, default)
+        if raw is MISSING:
+            return
+        if raw is None or (isinstance(raw, str) and not raw.strip()):
+            if required:
+                self.errors[name] = "is required"
+            else:
+                self.values[name] = default
+            return
+        try:
+            self.values[name] = convert(raw)
+        except (ValueError, TypeError) as exc:
+            self.errors[name] = str(exc)
+
+    def text(self, name: str, max_length: int, required: bool = False,
+             default: str = "") -> None:
+        def convert(raw):
+            if not isinstance(raw, str):
+                raise TypeError("must be a string")
+            value = raw.strip()
+            if len(value) > max_length:
+                raise ValueError(f"must be at most {max_length} characters")
+            return value
+
+        self._take(name, required, default, convert)
+
+    def choice(self, name: str, choices: Iterable[str], required: bool = False,
+               default: str | None = None) -> None:
+        allowed = tuple(choices)
+
+        def convert(raw):
+            if raw not in allowed:
+                raise ValueError("must be one of: " + ", ".join(allowed))
+            return raw
+
+        self._take(name, required, default, convert)
+
+    def time(self, name: str, required: bool = False, default: Any = None) -> None:
+        self._take(name, required, default, parse_time)
+
+    def day(self, name: str, required: bool = False) -> None:
+        def convert(raw):
+            if isinstance(raw, date) and not isinstance(raw, datetime):
+                return raw
+            if not isinstance(raw, str):
+                raise TypeError("must be a date string YYYY-MM-DD")
+            try:
+                return date.fromisoformat(raw.strip())
+            except ValueError:
+                raise ValueError("must be a date, YYYY-MM-DD") from None
+
+        self._take(name, required, None, convert)
+
+    def number(self, name: str, minimum: float | None = None,
+               maximum: float | None = None, integer: bool = False,
+               required: bool = False, default: Any = None) -> None:
+        def convert(raw):
+            if isinstance(raw, bool) or not isinstance(raw, (int, float, str)):
+                raise TypeError("must be a number")
+            try:
+                value = float(raw)
+            except ValueError:
+                raise ValueError("must be a number") from None
+            if not math.isfinite(value):
+                raise ValueError("must be a finite number")
+            if integer:
+                if value != int(value):
+                    raise ValueError("must be a whole number")
+                value = int(value)
+            if minimum is not None and value < minimum:
+                raise ValueError(f"must be at least {minimum:g}")
+            if maximum is not None and value > maximum:
+                raise ValueError(f"must be at most {maximum:g}")
+            return value
+
+        self._take(name, required, default, convert)
+
+    def flag(self, name: str, default: bool = False) -> None:
+        def convert(raw):
+            if isinstance(raw, bool):
+                return raw
+            if isinstance(raw, str) and raw.lower() in ("true", "1", "yes", "on"):
+                return True
+            if isinstance(raw, str) and raw.lower() in ("false", "0", "no", "off"):
+                return False
+            raise TypeError("must be true or false")
+
+        self._take(name, False, default, convert)
+
+    def strings(self, name: str, max_items: int = 50, max_length: int = 64) -> None:
+        """A list of short labels; a comma-separated string is accepted too."""
+
+        def convert(raw):
+            if isinstance(raw, str):
+                raw = raw.split(",")
+            if not isinstance(raw, list):
+                raise TypeError("must be a list of strings")
+            out: list[str] = []
+            for item in raw:
+                if not isinstance(item, str):
+                    raise TypeError("must be a list of strings")
+                item = item.strip()
+                if len(item) > max_length:
+                    raise ValueError(f"items must be at most {max_length} characters")
+                if item and item not in out:
+                    out.append(item)
+            if len(out) > max_items:
+                raise ValueError(f"must have at most {max_items} items")
+            return out
+
+        self._take(name, False, [], convert)
+
+    def url(self, name: str, max_length: int = 500) -> None:
+        def convert(raw):
+            if not isinstance(raw, str):
+                raise TypeError("must be a string")
+            value = raw.strip()
+            parsed = urlparse(value)
+            if parsed.scheme not in ("http", "https") or not parsed.netloc:
+                raise ValueError("must be an http(s) URL")
+            if len(value) > max_length:
+                raise ValueError(f"must be at most {max_length} characters")
+            return value
+
+        self._take(name, False, None, convert)
+
+    def slug(self, name: str, required: bool = False, max_length: int = 64) -> None:
+        def convert(raw):
+            if not isinstance(raw, str) or not SLUG_RE.match(raw.strip()):
+                raise ValueError("must be lowercase letters, digits and - or _")
+            if len(raw.strip()) > max_length:
+                raise ValueError(f"must be at most {max_length} characters")
+            return raw.strip()
+
+        self._take(name, required, None, convert)
+
+    def reject_unknown(self, known: Iterable[str]) -> None:
+        known = set(known)
+        for name in self.data:
+            if name not in known:
+                self.errors[name] = "is not a known field"
+
+    def error(self, name: str, message: str) -> None:
+        self.errors.setdefault(name, message)
+
+    def result(self) -> dict[str, Any]:
+        """The cleaned values, or a ValidationError naming every bad field."""
+        if self.errors:
+            raise ValidationError(self.errors)
+        return self.values

@@ -1,0 +1,53 @@
+"""Who may see and change what: login, the first-run gate, roles."""
+
+from functools import wraps
+
+from flask import Blueprint, abort, redirect, request, url_for
+from flask_login import LoginManager, current_user
+
+from postmortem.domain import accounts
+from postmortem.extensions import db
+from postmortem.models import User
+
+# Pages anyone may open, even before the first admin exists.
+PUBLIC_ENDPOINTS = {"auth.setup", "auth.login", "static"}
+
+
+def init_login(login_manager: LoginManager) -> None:
+    login_manager.login_view = "auth.login"
+    login_manager.login_message_category = "info"
+    # A stolen session cookie is rejected once the user's IP/agent changes.
+    login_manager.session_protection = "strong"
+
+    @login_manager.user_loader
+    def load_user(user_id: str) -> User | None:
+        return db.session.get(User, int(user_id)) if user_id.isdigit() else None
+
+
+def require_login(bp: Blueprint) -> None:
+    """Every view of `bp` needs a signed-in user; with no user at all, setup."""
+
+    @bp.before_request
+    def gate():
+        if request.endpoint in PUBLIC_ENDPOINTS:
+            return None
+        if not current_user.is_authenticated:
+            if not accounts.has_users():
+                return redirect(url_for("auth.setup"))
+            return redirect(url_for("auth.login", next=request.full_path))
+        return None
+
+
+def role_required(role: str):
+    """Refuse the view (403) to users below `role`."""
+
+    def decorator(view):
+        @wraps(view)
+        def wrapped(*args, **kwargs):
+            if not current_user.is_authenticated or not current_user.has_role(role):
+                abort(403)
+            return view(*args, **kwargs)
+
+        return wrapped
+
+    return decorator

@@ -1,0 +1,8 @@
+"""Admin pages (being written)."""
+
+from flask import Blueprint
+
+from postmortem.web.access import require_login
+
+bp = Blueprint("admin", __name__)
+require_login(bp)

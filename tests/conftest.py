@@ -1,0 +1,111 @@
+"""App, database, client and login fixtures shared by the whole suite.
+
+The schema is built by the migrations (as in production), once per run, on
+SQLite by default or on PostgreSQL when TEST_DATABASE_URL names it. Each test
+starts from empty tables.
+"""
+
+import os
+
+import pytest
+import sqlalchemy as sa
+from flask_migrate import upgrade
+
+from postmortem import create_app
+from postmortem.extensions import db
+from tests import factories
+
+
+def _database_url(tmp_path_factory) -> str:
+    url = os.environ.get("TEST_DATABASE_URL", "")
+    if url.startswith(("postgres://", "postgresql://")):
+        url = "postgresql+psycopg://" + url.split("://", 1)[1]
+    return url or f"sqlite:///{tmp_path_factory.mktemp('db') / 'test.db'}"
+
+
+@pytest.fixture(scope="session")
+def app(tmp_path_factory):
+    app = create_app({
+        "TESTING": True,
+        "SQLALCHEMY_DATABASE_URI": _database_url(tmp_path_factory),
+        "WTF_CSRF_ENABLED": False,
+        "SESSION_COOKIE_SECURE": False,
+        "REMEMBER_COOKIE_SECURE": False,
+        "SECRET_KEY": "test-secret",
+    })
+    with app.app_context():
+        with db.engine.begin() as connection:
+            # A reused PostgreSQL database may hold an older run's schema.
+            meta = sa.MetaData()
+            meta.reflect(connection)
+            meta.drop_all(connection)
+        upgrade()
+    return app
+
+
+def _empty_tables() -> None:
+    tables = [t.name for t in reversed(db.metadata.sorted_tables)]
+    if db.engine.dialect.name == "postgresql":
+        quoted = ", ".join(f'"{name}"' for name in tables)
+        db.session.execute(sa.text(f"TRUNCATE {quoted} RESTART IDENTITY CASCADE"))
+    else:
+        for name in tables:
+            db.session.execute(db.metadata.tables[name].delete())
+    db.session.commit()
+
+
+@pytest.fixture(autouse=True)
+def app_context(app):
+    """Each test runs in an app context, on empty tables."""
+    with app.app_context():
+        yield
+        db.session.rollback()
+        _empty_tables()
+        db.session.remove()
+
+
+@pytest.fixture
+def client(app):
+    return app.test_client()
+
+
+@pytest.fixture
+def runner(app):
+    return app.test_cli_runner()
+
+
+@pytest.fixture
+def admin():
+    return factories.user("admin")
+
+
+@pytest.fixture
+def responder():
+    return factories.user("responder")
+
+
+@pytest.fixture
+def viewer():
+    return factories.user("viewer")
+
+
+def login(client, user, password=factories.PASSWORD):
+    """Sign `client` in through the real login form."""
+    response = client.post("/login", data={"email": user.email, "password": password})
+    assert response.status_code == 302, response.get_data(as_text=True)
+    return client
+
+
+@pytest.fixture
+def as_admin(client, admin):
+    return login(client, admin)
+
+
+@pytest.fixture
+def as_responder(client, responder):
+    return login(client, responder)
+
+
+@pytest.fixture
+def as_viewer(client, viewer):
+    return login(client, viewer)

@@ -1,0 +1,87 @@
+"""Declaring and editing incidents: milestones, scope, locking, filters."""
+
+import pytest
+
+from postmortem.domain import incidents
+from postmortem.domain.errors import Conflict, ValidationError
+from postmortem.extensions import db
+from tests import factories
+from tests.factories import at
+
+
+def test_declare_records_scope_and_labels(responder):
+    api = factories.component("API", slug="api")
+    web = factories.component("Website", slug="website")
+    incident = factories.incident(
+        responder, components=["website", {"slug": "api", "status": "major_outage"}],
+        regions=["eu-west", "us-east"], platforms=["web", "api"],
+        customer_tiers=["free", "pro"], tags=["capacity"], users_affected=120000,
+        percent_users_affected=35.5, peak_user_reports=4200,
+        detection_source="outage_tracker")
+    statuses = {a.component.slug: a.status for a in incident.affected}
+    assert statuses == {"website": "partial_outage", "api": "major_outage"}
+    assert incident.regions == ["eu-west", "us-east"]
+    assert incident.customer_tiers == ["free", "pro"]
+    assert incident.tags == ["capacity"]
+    assert {a.component for a in incident.affected} == {api, web}
+    assert incident.affected[0].started_at == at(0)
+
+
+def test_durations_follow_the_milestones(responder):
+    incident = factories.incident(responder, acknowledged_at=at(10),
+                                  mitigated_at=at(95), resolved_at=at(150),
+                                  status="resolved")
+    assert incidents.durations(incident) == {
+        "to_detect": 240, "to_acknowledge": 600, "to_mitigate": 95 * 60,
+        "to_resolve": 150 * 60, "total": 150 * 60}
+
+
+@pytest.mark.parametrize("data, field", [
+    ({}, "title"),
+    ({"title": "x" * 201}, "title"),
+    ({"title": "t", "severity": "SEV9"}, "severity"),
+    ({"title": "t", "started_at": "2026-11-16T09:00:00"}, "started_at"),
+    ({"title": "t", "started_at": "yesterday"}, "started_at"),
+    ({"title": "t", "percent_users_affected": 140}, "percent_users_affected"),
+    ({"title": "t", "users_affected": "many"}, "users_affected"),
+    ({"title": "t", "started_at": "2026-11-16T09:00:00Z",
+      "resolved_at": "2026-11-16T08:00:00Z"}, "resolved_at"),
+    ({"title": "t", "components": ["nope"]}, "components"),
+    ({"title": "t", "started_at": "2099-01-01T00:00:00Z"}, "started_at"),
+])
+def test_declare_refuses_bad_input(responder, data, field):
+    with pytest.raises(ValidationError) as caught:
+        incidents.declare(data, responder)
+    assert field in caught.value.fields
+
+
+def test_stale_version_is_a_conflict_and_changes_nothing(responder):
+    incident = factories.incident(responder, title="Original")
+    incidents.update(incident, {"title": "First save", "version": 1}, responder)
+    db.session.commit()
+    with pytest.raises(Conflict):
+        incidents.update(incident, {"title": "Second save", "version": 1}, responder)
+    db.session.rollback()
+    assert db.session.get(type(incident), incident.id).title == "First save"
+
+
+def test_edit_requires_version(responder):
+    incident = factories.incident(responder)
+    with pytest.raises(ValidationError) as caught:
+        incidents.update(incident, {"title": "x"}, responder)
+    assert "version" in caught.value.fields
+
+
+def test_filters(responder):
+    factories.component("API", slug="api")
+    one = factories.incident(responder, title="API errors", components=["api"],
+                             tags=["capacity"])
+    two = factories.incident(responder, title="Slow website", severity="SEV4",
+                             started_at=at(60), detected_at=at(61))
+    found = lambda **f: [i.id for i in db.session.scalars(incidents.filter_query(f))]
+    assert found() == [two.id, one.id]
+    assert found(q="api") == [one.id]
+    assert found(severity="SEV4") == [two.id]
+    assert found(component="api") == [one.id]
+    assert found(tag="capacity") == [one.id]
+    assert found(status="resolved") == []
