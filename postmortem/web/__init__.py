@@ -4,9 +4,10 @@ from flask import Blueprint
 
 
 def blueprints() -> list[Blueprint]:
+    from postmortem.web.actions.routes import bp as actions
     from postmortem.web.admin.routes import bp as admin
     from postmortem.web.auth.routes import bp as auth
     from postmortem.web.components.routes import bp as components
     from postmortem.web.incidents.routes import bp as incidents
 
-    return [auth, incidents, components, admin]
+    return [auth, incidents, actions, components, admin]
