@@ -33,7 +33,6 @@ def add(incident: Incident, data: Any, actor: User) -> TimelineEvent:
     event = TimelineEvent(incident_id=incident.id,
                           author_id=actor.id if actor else None,
                           text_html=render_markdown(values["text"]), **values)
-    db.session.add(event)
     if values["kind"] == "mitigation" and (
         incident.mitigated_at is None or values["occurred_at"] < incident.mitigated_at
     ):
@@ -41,6 +40,8 @@ def add(incident: Incident, data: Any, actor: User) -> TimelineEvent:
         moved["mitigated_at"] = values["occurred_at"]
         check_milestones(moved, field_for={"mitigated_at": "occurred_at"})
         incident.mitigated_at = values["occurred_at"]
+    # Added only once every check passed: a refused event must not be flushed.
+    db.session.add(event)
     db.session.flush()
     audit.record(actor, "timeline_event.add", event, {
         "incident_id": incident.id, "kind": event.kind})
@@ -48,7 +49,9 @@ def add(incident: Incident, data: Any, actor: User) -> TimelineEvent:
 
 
 def get(incident: Incident, event_id: Any) -> TimelineEvent:
-    event = db.session.get(TimelineEvent, event_id) if str(event_id).isdigit() else None
+    # SQLite cannot even bind an id past 64 bits; none exists past 32.
+    known = str(event_id).isdigit() and int(event_id) < 2**31
+    event = db.session.get(TimelineEvent, int(event_id)) if known else None
     if event is None or event.incident_id != incident.id:
         raise NotFound("No such timeline event")
     return event
