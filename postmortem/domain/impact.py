@@ -52,16 +52,18 @@ def clean(data: Any) -> list[dict[str, Any]]:
 def parse_csv(text: str) -> list[dict[str, str]]:
     """Rows from pasted CSV with a header: `at,metric,value`, or wide
     `at,<metric>,<metric>…` as spreadsheets export it."""
-    rows = list(csv.reader(io.StringIO((text or "").strip())))
-    rows = [row for row in rows if any(cell.strip() for cell in row)]
+    reader = csv.reader(io.StringIO((text or "").strip()))
+    # Keep each row's own line number so errors point at the pasted line.
+    rows = [(reader.line_num, row) for row in reader
+            if any(cell.strip() for cell in row)]
     if len(rows) < 2:
         raise ValidationError({"csv": "needs a header line and at least one row"})
-    header = [cell.strip().lower() for cell in rows[0]]
+    header = [cell.strip().lower() for cell in rows[0][1]]
     if not header or header[0] != "at":
         raise ValidationError({"csv": "the first column must be `at`"})
     long_form = header == ["at", "metric", "value"]
     samples = []
-    for number, row in enumerate(rows[1:], start=2):
+    for number, row in rows[1:]:
         if len(row) != len(header):
             raise ValidationError({"csv": f"line {number}: expected {len(header)} "
                                           f"columns, found {len(row)}"})

@@ -66,6 +66,14 @@ def latest(incident: Incident) -> StatusUpdate | None:
     )
 
 
+def reopen_windows(incident: Incident, resolved_at) -> None:
+    """A reopened incident affects again the components its resolution
+    closed (not those an update had already marked operational)."""
+    for row in incident.affected:
+        if row.ended_at == resolved_at and row.status != "operational":
+            row.ended_at = None
+
+
 def post(incident: Incident, data: Any, actor: User) -> StatusUpdate:
     """Post a status update; it moves the incident's status, milestones and
     the affected components it names."""
@@ -92,6 +100,8 @@ def post(incident: Incident, data: Any, actor: User) -> StatusUpdate:
     db.session.add(update)
 
     if newest:
+        if incident.resolved_at is not None and values["status"] != "resolved":
+            reopen_windows(incident, incident.resolved_at)
         incident.status = values["status"]
         set_affected(incident, found, values["component_statuses"], replace=False)
         for row in incident.affected:

@@ -157,3 +157,10 @@ def test_series_groups_by_metric_in_time_order():
         "user_reports": [(at(5), 3), (at(10), 9)],
     }
     assert impact.series([]) == {}
+
+
+def test_csv_errors_name_the_pasted_line_after_blank_lines():
+    text = "at,metric,value\n\n2026-11-16T09:00:00Z,user_reports,5\n\n1,2\n"
+    with pytest.raises(ValidationError) as caught:
+        impact.parse_csv(text)
+    assert caught.value.fields["csv"].startswith("line 5:")

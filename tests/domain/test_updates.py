@@ -167,3 +167,18 @@ def test_resolving_before_detection_is_refused(responder, incident):
         post(incident, responder, "resolved", 2)
     assert caught.value.fields == {"posted_at": "cannot be after resolved_at"}
     assert incident.resolved_at is None and stored_updates() == []
+
+
+def test_reopening_affects_again_the_components_the_resolution_closed(responder):
+    factories.component("API", slug="api-reopen")
+    incident = factories.incident(
+        responder, components=[{"slug": "api-reopen", "status": "major_outage"}])
+    updates.post(incident, {"status": "resolved", "message": "Fixed.",
+                            "posted_at": at(60)}, responder)
+    assert incident.affected[0].ended_at == at(60)
+    updates.post(incident, {"status": "investigating", "message": "Back again.",
+                            "posted_at": at(70)}, responder)
+    assert incident.resolved_at is None
+    assert incident.affected[0].ended_at is None
+    assert components.current_statuses() == {
+        incident.affected[0].component_id: "major_outage"}
