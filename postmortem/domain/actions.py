@@ -4,6 +4,7 @@ from datetime import date
 from typing import Any
 
 import sqlalchemy as sa
+import sqlalchemy.orm as so
 
 from postmortem.domain import audit
 from postmortem.domain.errors import NotFound
@@ -52,9 +53,11 @@ def create(incident: Incident, data: Any, actor: User) -> ActionItem:
 
 def get(item_id: Any) -> ActionItem:
     try:
-        item = db.session.get(ActionItem, int(item_id))
-    except (TypeError, ValueError, OverflowError):
-        item = None
+        item_id = int(item_id)
+    except (TypeError, ValueError):
+        item_id = None
+    # PostgreSQL refuses to cast an id past 32 bits; none exists there.
+    item = db.session.get(ActionItem, item_id) if item_id and item_id < 2**31 else None
     if item is None:
         raise NotFound("No such action item")
     return item
@@ -84,11 +87,21 @@ def for_incident(incident: Incident) -> list[ActionItem]:
 def open_items_query(owner: str | None = None) -> sa.Select:
     """Open action items across incidents: overdue and soonest due first."""
     query = (sa.select(ActionItem).where(ActionItem.status.in_(OPEN_STATUSES))
+             .options(so.joinedload(ActionItem.incident))
              .order_by(ActionItem.due_date.is_(None), ActionItem.due_date,
                        ActionItem.priority, ActionItem.id))
     if owner:
         query = query.where(ActionItem.owner == owner)
     return query
+
+
+def open_owners() -> list[str]:
+    """Everyone who owns an open action item, for a filter."""
+    return list(db.session.scalars(
+        sa.select(ActionItem.owner).distinct()
+        .where(ActionItem.status.in_(OPEN_STATUSES), ActionItem.owner != "")
+        .order_by(ActionItem.owner)
+    ))
 
 
 def overdue_count(today: date | None = None) -> int:

@@ -6,7 +6,7 @@ import sqlalchemy as sa
 
 from postmortem.domain import audit
 from postmortem.domain.errors import NotFound, ValidationError
-from postmortem.domain.values import Fields
+from postmortem.domain.values import SLUG_RE, Fields
 from postmortem.domain.vocabulary import COMPONENT_STATUS_RANK
 from postmortem.extensions import db
 from postmortem.models import AffectedComponent, Component, Incident, User
@@ -39,6 +39,10 @@ def list_components() -> list[Component]:
 
 
 def by_slug(slug: str) -> Component:
+    # Every stored slug matches SLUG_RE; anything else (a NUL from a URL,
+    # which PostgreSQL refuses to compare) cannot name a component.
+    if not SLUG_RE.match(slug):
+        raise NotFound(f"No component {slug!r}")
     component = db.session.scalar(sa.select(Component).where(Component.slug == slug))
     if component is None:
         raise NotFound(f"No component {slug!r}")
@@ -82,6 +86,14 @@ def update_component(component: Component, data: dict, actor: User) -> Component
         setattr(component, name, value)
     audit.record(actor, "component.update", component, changes)
     return component
+
+
+def incident_count(component: Component) -> int:
+    """How many incidents list the component (deleting it drops it from them)."""
+    return db.session.scalar(
+        sa.select(sa.func.count(AffectedComponent.id))
+        .where(AffectedComponent.component_id == component.id)
+    ) or 0
 
 
 def delete_component(component: Component, actor: User) -> None:

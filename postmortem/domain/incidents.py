@@ -184,6 +184,9 @@ def update(incident: Incident, data: Any, actor: User) -> Incident:
         values.setdefault("resolved_at", None)
     changes = audit.diff(incident, {k: v for k, v in values.items()
                                     if k in SCALAR_FIELDS})
+    # Labels and components live in other tables: touching the row bumps
+    # `version` (once) even when only they change, so stale copies are refused.
+    incident.updated_at = utcnow()
     for name in SCALAR_FIELDS:
         if name in values:
             setattr(incident, name, values[name])
@@ -280,8 +283,10 @@ def clean_filters(args: Any) -> dict[str, Any]:
 
 
 def search(filters: dict[str, Any], per_page: int):
-    """One page of incidents (a flask_sqlalchemy Pagination)."""
-    return db.paginate(filter_query(filters), page=filters.get("page", 1),
+    """One page of incidents (a flask_sqlalchemy Pagination), with what list
+    rows show eager-loaded so a page costs the same queries at any size."""
+    return db.paginate(with_details(filter_query(filters)),
+                       page=filters.get("page", 1),
                        per_page=per_page, error_out=False, count=True)
 
 

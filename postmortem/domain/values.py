@@ -76,7 +76,8 @@ class Fields:
             return
         try:
             self.values[name] = convert(raw)
-        except (ValueError, TypeError) as exc:
+        # OverflowError: float(10**400), or a year-1 time with a zone ahead of UTC.
+        except (ValueError, TypeError, OverflowError) as exc:
             self.errors[name] = str(exc)
 
     def text(self, name: str, max_length: int, required: bool = False,

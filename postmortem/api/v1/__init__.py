@@ -1,13 +1,15 @@
 """JSON API v1: Bearer tokens, or the web session (with its CSRF token)."""
 
+from collections.abc import Iterable
 from typing import Any
 
-from flask import Blueprint, g, request
+from flask import Blueprint, current_app, g, request
 from flask_login import current_user
 
 from postmortem.domain import accounts
 from postmortem.domain.errors import DomainError, Forbidden, ValidationError
-from postmortem.extensions import csrf
+from postmortem.domain.values import Fields
+from postmortem.extensions import csrf, db
 from postmortem.models import User
 from postmortem.web.errors import json_error
 
@@ -17,6 +19,7 @@ csrf.exempt(bp)
 
 SAFE_METHODS = ("GET", "HEAD", "OPTIONS")
 OPEN_ENDPOINTS = {"api_v1.openapi"}
+MAX_PER_PAGE = 100
 
 
 class Unauthorized(DomainError):
@@ -46,6 +49,15 @@ def authenticate():
     return _unauthorized("Authentication required: send Authorization: Bearer <token>")
 
 
+@bp.before_request
+def refuse_nul_in_query():
+    """PostgreSQL refuses NUL in text, so it never reaches a query."""
+    bad = {name for name, value in request.args.items(multi=True)
+           if "\x00" in name + value}
+    if bad:
+        raise ValidationError(dict.fromkeys(sorted(bad), "must not contain NUL"))
+
+
 def _unauthorized(message: str):
     response, status = json_error(401, "unauthorized", message)
     response.headers["WWW-Authenticate"] = 'Bearer realm="postmortem"'
@@ -60,15 +72,95 @@ def api_user(role: str = "viewer") -> User:
     return user
 
 
-def json_body() -> Any:
-    """The parsed JSON body, or a 400 naming the problem."""
+def json_body(fields: Iterable[str] | None = None,
+              read_only: Iterable[str] = ()) -> Any:
+    """The parsed JSON body, or a 422 naming the problem.
+
+    With `fields`, an object (or each object of a list) may hold only those
+    names; `read_only` names, as GET returns them, are accepted and ignored so
+    a client can send back what it read.
+    """
     if not request.is_json:
         raise ValidationError({"body": "must be JSON (Content-Type: application/json)"},
                               "Request body must be JSON")
-    data = request.get_json(silent=True)
+    try:
+        data = request.get_json(silent=True)
+    except RecursionError:
+        data = None
     if data is None:
         raise ValidationError({"body": "is not valid JSON"}, "Malformed JSON body")
+    _refuse_unstorable_text(data)
+    if fields is not None:
+        _refuse_unknown(data, set(fields) | set(read_only))
     return data
 
 
-from postmortem.api.v1 import routes  # noqa: E402,F401  (routes register on bp)
+def _refuse_unstorable_text(data: Any) -> None:
+    """NUL and lone surrogates are valid JSON but no database stores them."""
+    stack = [("", data)]
+    while stack:
+        path, value = stack.pop()
+        if isinstance(value, dict):
+            stack += [(f"{path}.{k}".lstrip("."), v) for k, v in value.items()]
+            stack += [(path, k) for k in value]
+        elif isinstance(value, list):
+            stack += [(f"{path}[{i}]", v) for i, v in enumerate(value)]
+        elif isinstance(value, str) and not _storable(value):
+            raise ValidationError({path or "body": "must be text without NUL "
+                                                   "characters or lone surrogates"})
+
+
+def _storable(text: str) -> bool:
+    if "\x00" in text:
+        return False
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError:
+        return False
+    return True
+
+
+def _refuse_unknown(data: Any, known: set[str]) -> None:
+    items = data if isinstance(data, list) else [data]
+    errors = {}
+    for index, item in enumerate(items):
+        if not isinstance(item, dict):
+            continue
+        prefix = f"[{index}]." if isinstance(data, list) else ""
+        errors.update({prefix + name: "is not a known field"
+                       for name in item if name not in known})
+    if errors:
+        raise ValidationError(errors)
+
+
+def per_page(args: Any, errors: dict[str, str]) -> int:
+    """`per_page` from a query string (1 to 100); a bad one goes to `errors`."""
+    fields = Fields({"per_page": args["per_page"]} if args.get("per_page") else {})
+    fields.number("per_page", minimum=1, maximum=MAX_PER_PAGE, integer=True,
+                  default=current_app.config["PAGE_SIZE"])
+    errors |= fields.errors
+    return fields.values.get("per_page", 1)
+
+
+def created(body: dict[str, Any], location: str | None = None):
+    """A 201 response, with a Location when the new thing has its own URL."""
+    return body, 201, {"Location": location} if location else {}
+
+
+@bp.errorhandler(DomainError)
+def domain_error(exc: DomainError):
+    """A refused request leaves nothing half-written behind."""
+    db.session.rollback()
+    return json_error(exc.http_status, exc.code, exc.message, exc.fields)
+
+
+# The resources register their views on bp.
+from postmortem.api.v1 import (  # noqa: E402
+    actions,  # noqa: F401
+    components,  # noqa: F401
+    events,  # noqa: F401
+    incidents,  # noqa: F401
+    openapi,  # noqa: F401
+    samples,  # noqa: F401
+    updates,  # noqa: F401
+)

@@ -1,0 +1,483 @@
+"""The OpenAPI 3.1 document of API v1, written by hand to match the views.
+
+tests/api/test_openapi.py checks that every route is described and runs
+schemathesis against the app, so a view and its description cannot drift
+apart unnoticed.
+"""
+
+from typing import Any
+
+from postmortem.api.v1 import MAX_PER_PAGE, bp
+from postmortem.domain.impact import MAX_SAMPLES, METRIC_RE
+from postmortem.domain.values import SLUG_RE
+from postmortem.domain.vocabulary import (
+    ACTION_KINDS,
+    ACTION_STATUSES,
+    COMPONENT_STATUSES,
+    DETECTION_SOURCES,
+    EVENT_KINDS,
+    IMPACTS,
+    INCIDENT_STATUSES,
+    PRIORITIES,
+    SEVERITIES,
+)
+
+JSON = "application/json"
+
+
+def ref(name: str) -> dict[str, str]:
+    return {"$ref": f"#/components/schemas/{name}"}
+
+
+def nullable(schema: dict[str, Any]) -> dict[str, Any]:
+    """`schema` or null; for an enum, null joins the allowed values."""
+    out = dict(schema)
+    out["type"] = [schema["type"], "null"]
+    if "enum" in schema:
+        out["enum"] = [*schema["enum"], None]
+    return out
+
+
+def enum(values: tuple[str, ...], **extra: Any) -> dict[str, Any]:
+    return {"type": "string", "enum": list(values), **extra}
+
+
+def text(max_length: int, **extra: Any) -> dict[str, Any]:
+    return {"type": "string", "maxLength": max_length, **extra}
+
+
+def obj(properties: dict[str, Any], required: tuple[str, ...] = (),
+        read_only: tuple[str, ...] = (), **extra: Any) -> dict[str, Any]:
+    """A closed object: unknown properties are refused with a 422.
+
+    `read_only` properties are what GET returns; sent back, they are ignored.
+    """
+    props = dict(properties)
+    props.update({name: {"readOnly": True} for name in read_only})
+    schema = {"type": "object", "properties": props, "additionalProperties": False}
+    if required:
+        schema["required"] = list(required)
+    return schema | extra
+
+
+def closed(properties: dict[str, Any]) -> dict[str, Any]:
+    """A response object whose every property is always present."""
+    return {"type": "object", "properties": properties,
+            "required": list(properties), "additionalProperties": False}
+
+
+TIME = {"type": "string", "format": "date-time",
+        "description": "ISO 8601 with a zone, e.g. 2026-11-16T09:00:00Z"}
+TIME_IN = TIME | {"description": "ISO 8601 with a zone (Z or +00:00); a time "
+                                 "without one is refused, as is one in the future."}
+SECONDS = {"type": ["integer", "null"], "description": "seconds since started_at"}
+LABELS = {"type": "array", "maxItems": 50, "items": text(64),
+          "description": "labels; a comma-separated string is accepted too"}
+VERSION = {"type": "integer", "description": "the version the edit is based on; "
+                                             "a stale one gets a 409"}
+
+SCHEMAS: dict[str, Any] = {
+    "Error": closed({"error": closed({
+        "code": {"type": "string", "examples": ["invalid", "not_found", "conflict"]},
+        "message": {"type": "string"},
+        "fields": {"type": "object", "additionalProperties": {"type": "string"},
+                   "description": "bad field name -> what is wrong with it"},
+    })}),
+    "AffectedComponent": closed({"slug": {"type": "string"},
+                                 "status": enum(COMPONENT_STATUSES)}),
+    "Durations": closed(dict.fromkeys(
+        ("to_detect", "to_acknowledge", "to_mitigate", "to_resolve", "total"),
+        SECONDS)),
+    "Incident": closed({
+        "id": {"type": "integer"},
+        "title": {"type": "string"},
+        "summary": {"type": "string"},
+        "severity": enum(SEVERITIES),
+        "impact": enum(IMPACTS),
+        "status": enum(INCIDENT_STATUSES),
+        "started_at": TIME,
+        "detected_at": nullable(TIME),
+        "acknowledged_at": nullable(TIME),
+        "mitigated_at": nullable(TIME),
+        "resolved_at": nullable(TIME),
+        "detection_source": nullable(enum(DETECTION_SOURCES)),
+        "is_public": {"type": "boolean"},
+        "commander": {"type": ["string", "null"], "description": "email"},
+        "components": {"type": "array", "items": ref("AffectedComponent")},
+        "regions": {"type": "array", "items": {"type": "string"}},
+        "platforms": {"type": "array", "items": {"type": "string"}},
+        "customer_tiers": {"type": "array", "items": {"type": "string"}},
+        "users_affected": {"type": ["integer", "null"]},
+        "percent_users_affected": {"type": ["number", "null"]},
+        "peak_user_reports": {"type": ["integer", "null"]},
+        "tags": {"type": "array", "items": {"type": "string"}},
+        "version": {"type": "integer"},
+        "durations": ref("Durations"),
+        "created_at": TIME,
+        "updated_at": TIME,
+        "url": {"type": "string"},
+    }),
+    "IncidentList": closed({
+        "items": {"type": "array", "items": ref("Incident")},
+        "page": {"type": "integer"},
+        "per_page": {"type": "integer"},
+        "total": {"type": "integer"},
+        "pages": {"type": "integer"},
+    }),
+    "StatusUpdate": closed({
+        "id": {"type": "integer"},
+        "incident_id": {"type": "integer"},
+        "status": enum(INCIDENT_STATUSES),
+        "message": {"type": "string"},
+        "message_html": {"type": "string", "description": "sanitised HTML"},
+        "posted_at": TIME,
+        "component_statuses": {"type": "object",
+                               "additionalProperties": enum(COMPONENT_STATUSES)},
+        "author": {"type": ["string", "null"]},
+        "created_at": TIME,
+    }),
+    "TimelineEvent": closed({
+        "id": {"type": "integer"},
+        "incident_id": {"type": "integer"},
+        "occurred_at": TIME,
+        "kind": enum(EVENT_KINDS),
+        "text": {"type": "string"},
+        "text_html": {"type": "string", "description": "sanitised HTML"},
+        "key": {"type": "boolean"},
+        "author": {"type": ["string", "null"]},
+        "created_at": TIME,
+    }),
+    "ImpactSample": closed({
+        "id": {"type": "integer"},
+        "incident_id": {"type": "integer"},
+        "at": TIME,
+        "metric": {"type": "string"},
+        "value": {"type": "number"},
+    }),
+    "ActionItem": closed({
+        "id": {"type": "integer"},
+        "incident_id": {"type": "integer"},
+        "title": {"type": "string"},
+        "description": {"type": "string"},
+        "owner": {"type": "string"},
+        "kind": enum(ACTION_KINDS),
+        "priority": enum(PRIORITIES),
+        "status": enum(ACTION_STATUSES),
+        "due_date": {"type": ["string", "null"], "format": "date"},
+        "tracker_url": {"type": ["string", "null"]},
+        "completed_at": nullable(TIME),
+        "overdue": {"type": "boolean"},
+        "version": {"type": "integer"},
+        "created_at": TIME,
+        "updated_at": TIME,
+        "url": {"type": "string"},
+    }),
+    "ActionItemList": closed({
+        "items": {"type": "array", "items": ref("ActionItem")},
+        "page": {"type": "integer"},
+        "per_page": {"type": "integer"},
+        "total": {"type": "integer"},
+        "pages": {"type": "integer"},
+    }),
+    "Component": closed({
+        "id": {"type": "integer"},
+        "name": {"type": "string"},
+        "slug": {"type": "string"},
+        "description": {"type": "string"},
+        "group": {"type": ["string", "null"]},
+        "position": {"type": "integer"},
+        "status": enum(COMPONENT_STATUSES, description="derived from open incidents"),
+        "created_at": TIME,
+        "updated_at": TIME,
+    }),
+}
+for _name in ("StatusUpdate", "TimelineEvent", "ImpactSample", "ActionItem",
+              "Component"):
+    SCHEMAS[_name + "Items"] = closed({"items": {"type": "array",
+                                                 "items": ref(_name)}})
+
+INCIDENT_INPUT = {
+    "title": text(200, minLength=1),
+    "summary": nullable(text(20_000, description="Markdown")),
+    "severity": nullable(enum(SEVERITIES, default="SEV3")),
+    "impact": nullable(enum(IMPACTS, default="minor")),
+    "status": nullable(enum(INCIDENT_STATUSES, default="investigating")),
+    "started_at": nullable(TIME_IN | {"description": "defaults to now"}),
+    "detected_at": nullable(TIME_IN),
+    "acknowledged_at": nullable(TIME_IN),
+    "mitigated_at": nullable(TIME_IN),
+    "resolved_at": nullable(TIME_IN),
+    "detection_source": nullable(enum(DETECTION_SOURCES)),
+    "is_public": {"type": ["boolean", "null"], "default": True},
+    "commander": nullable(text(254, description="a user's email")),
+    "components": {"type": ["array", "null"], "items": {"oneOf": [
+        {"type": "string", "description": "component slug"},
+        {"type": "object", "required": ["slug"], "properties": {
+            "slug": {"type": "string"},
+            "status": nullable(enum(COMPONENT_STATUSES, default="partial_outage"))}},
+    ]}, "description": "replaces the affected components"},
+    "regions": nullable(LABELS),
+    "platforms": nullable(LABELS),
+    "customer_tiers": nullable(LABELS),
+    "tags": nullable(LABELS),
+    "users_affected": {"type": ["integer", "null"], "minimum": 0,
+                       "maximum": 10**12},
+    "percent_users_affected": {"type": ["number", "null"], "minimum": 0,
+                               "maximum": 100},
+    "peak_user_reports": {"type": ["integer", "null"], "minimum": 0,
+                          "maximum": 10**9},
+}
+INCIDENT_READ_ONLY = ("id", "durations", "created_at", "updated_at", "url")
+SCHEMAS["IncidentCreate"] = obj(INCIDENT_INPUT, ("title",),
+                                INCIDENT_READ_ONLY + ("version",))
+SCHEMAS["IncidentPatch"] = obj(INCIDENT_INPUT | {"version": VERSION}, ("version",),
+                               INCIDENT_READ_ONLY)
+SCHEMAS["StatusUpdateCreate"] = obj({
+    "status": enum(INCIDENT_STATUSES),
+    "message": text(20_000, minLength=1, description="Markdown, public"),
+    "posted_at": nullable(TIME_IN | {"description": "defaults to now"}),
+    "component_statuses": {"type": ["object", "null"],
+                           "additionalProperties": enum(COMPONENT_STATUSES),
+                           "description": "component slug -> its new status"},
+}, ("status", "message"), ("id", "incident_id", "message_html", "author",
+                           "created_at"))
+EVENT_INPUT = {
+    "occurred_at": nullable(TIME_IN | {"description": "defaults to now"}),
+    "kind": nullable(enum(EVENT_KINDS, default="note")),
+    "text": text(10_000, minLength=1, description="Markdown, internal"),
+    "key": {"type": ["boolean", "null"], "default": False,
+            "description": "starred: goes into the post-mortem"},
+}
+EVENT_READ_ONLY = ("id", "incident_id", "text_html", "author", "created_at")
+SCHEMAS["TimelineEventCreate"] = obj(EVENT_INPUT, ("text",), EVENT_READ_ONLY)
+SCHEMAS["TimelineEventPatch"] = obj(EVENT_INPUT, (), EVENT_READ_ONLY)
+SCHEMAS["ImpactSampleCreate"] = obj({
+    "at": TIME_IN,
+    "metric": {"type": "string", "pattern": METRIC_RE.pattern,
+               "examples": ["user_reports", "error_rate", "percent_restored"]},
+    "value": {"type": "number", "minimum": -1e15, "maximum": 1e15},
+}, ("at", "metric", "value"), ("id", "incident_id"))
+ACTION_INPUT = {
+    "title": text(200, minLength=1),
+    "description": nullable(text(10_000)),
+    "owner": nullable(text(120)),
+    "kind": nullable(enum(ACTION_KINDS, default="prevent")),
+    "priority": nullable(enum(PRIORITIES, default="P2")),
+    "status": nullable(enum(ACTION_STATUSES, default="open")),
+    "due_date": {"type": ["string", "null"], "format": "date"},
+    "tracker_url": {"type": ["string", "null"], "format": "uri", "maxLength": 500,
+                    "description": "http(s) only"},
+}
+ACTION_READ_ONLY = ("id", "incident_id", "completed_at", "overdue", "created_at",
+                    "updated_at", "url")
+SCHEMAS["ActionItemCreate"] = obj(ACTION_INPUT, ("title",),
+                                  ACTION_READ_ONLY + ("version",))
+SCHEMAS["ActionItemPatch"] = obj(ACTION_INPUT | {"version": VERSION | {
+    "description": "optional; if sent, a stale one gets a 409"}}, (),
+    ACTION_READ_ONLY)
+COMPONENT_INPUT = {
+    "name": text(100, minLength=1),
+    "slug": nullable({"type": "string", "pattern": SLUG_RE.pattern,
+                      "maxLength": 64, "description": "made from the name if absent"}),
+    "description": nullable(text(2000)),
+    "group": nullable(text(100)),
+    "position": {"type": ["integer", "null"], "minimum": 0, "maximum": 10_000},
+}
+COMPONENT_READ_ONLY = ("id", "status", "created_at", "updated_at")
+SCHEMAS["ComponentCreate"] = obj(COMPONENT_INPUT, ("name",), COMPONENT_READ_ONLY)
+SCHEMAS["ComponentPatch"] = obj(COMPONENT_INPUT, (), COMPONENT_READ_ONLY)
+
+ERRORS = {
+    "400": "CSRF token missing or stale (session authentication only)",
+    "401": "No token, a malformed Authorization header, or a revoked token",
+    "403": "Your role is too small for this",
+    "404": "No such resource",
+    "409": "Stale `version`: someone else changed it since you read it",
+    "422": "Invalid input; `fields` names each bad field",
+}
+RESPONSES = {status: {"description": text_, "content": {JSON: {"schema": ref("Error")}}}
+             for status, text_ in ERRORS.items()}
+
+
+def error_refs(*statuses: str) -> dict[str, Any]:
+    return {s: {"$ref": f"#/components/responses/E{s}"} for s in statuses}
+
+
+def ok(schema: str, status: str = "200", description: str = "OK",
+       location: bool = False) -> dict[str, Any]:
+    response = {"description": description,
+                "content": {JSON: {"schema": ref(schema)}}}
+    if location:
+        response["headers"] = {"Location": {"schema": {"type": "string"},
+                                            "description": "URL of the new resource"}}
+    return {status: response}
+
+
+def body(schema: str) -> dict[str, Any]:
+    return {"required": True, "content": {JSON: {"schema": ref(schema)}}}
+
+
+def read(summary: str, schema: str, *errors: str, **extra: Any) -> dict[str, Any]:
+    return {"summary": summary, **extra,
+            "responses": ok(schema) | error_refs("401", *errors)}
+
+
+def write(summary: str, request: str, responses: dict[str, Any],
+          *errors: str) -> dict[str, Any]:
+    return {"summary": summary, "requestBody": body(request),
+            "responses": responses | error_refs("400", "401", "403", *errors,
+                                                "422")}
+
+
+def delete(summary: str) -> dict[str, Any]:
+    return {"summary": summary, "responses": {"204": {"description": "Deleted"}}
+            | error_refs("400", "401", "403", "404")}
+
+
+def path_param(name: str, schema: dict[str, Any], example: Any) -> dict[str, Any]:
+    return {"name": name, "in": "path", "required": True, "schema": schema,
+            "example": example}
+
+
+def query(name: str, schema: dict[str, Any], description: str) -> dict[str, Any]:
+    return {"name": name, "in": "query", "required": False, "schema": schema,
+            "description": description}
+
+
+ID = {"type": "integer", "minimum": 0}
+INCIDENT_ID = path_param("incident_id", ID, 1)
+EVENT_ID = path_param("event_id", ID, 1)
+ACTION_ID = path_param("action_id", ID, 1)
+SLUG = path_param("slug", {"type": "string", "pattern": SLUG_RE.pattern}, "api")
+PAGE = query("page", {"type": "integer", "minimum": 1, "maximum": 100_000},
+             "page number, from 1")
+PER_PAGE = query("per_page", {"type": "integer", "minimum": 1,
+                              "maximum": MAX_PER_PAGE}, "page size (default 25)")
+INCIDENT_FILTERS = [
+    query("q", text(200), "text in the title or summary"),
+    query("status", enum(INCIDENT_STATUSES), "incident status"),
+    query("severity", enum(SEVERITIES), "severity"),
+    query("component", text(64), "slug of an affected component"),
+    query("tag", text(64), "a tag"),
+    PAGE, PER_PAGE,
+]
+P = "/api/v1"
+INCIDENT = f"{P}/incidents/{{incident_id}}"
+
+PATHS: dict[str, Any] = {
+    f"{P}/incidents": {
+        "get": read("List incidents, newest first", "IncidentList", "422",
+                    parameters=INCIDENT_FILTERS),
+        "post": write("Declare an incident", "IncidentCreate",
+                      ok("Incident", "201", "Declared", location=True)),
+    },
+    INCIDENT: {
+        "parameters": [INCIDENT_ID],
+        "get": read("Get an incident", "Incident", "404"),
+        "patch": write("Edit an incident (optimistic locking with version)",
+                       "IncidentPatch", ok("Incident"), "404", "409"),
+    },
+    f"{INCIDENT}/updates": {
+        "parameters": [INCIDENT_ID],
+        "get": read("List status updates, newest first", "StatusUpdateItems", "404"),
+        "post": write("Post a status update", "StatusUpdateCreate",
+                      ok("StatusUpdate", "201", "Posted"), "404", "409"),
+    },
+    f"{INCIDENT}/events": {
+        "parameters": [INCIDENT_ID],
+        "get": read("List timeline events, oldest first", "TimelineEventItems",
+                    "404"),
+        "post": write("Log a timeline event", "TimelineEventCreate",
+                      ok("TimelineEvent", "201", "Logged", location=True), "404"),
+    },
+    f"{INCIDENT}/events/{{event_id}}": {
+        "parameters": [INCIDENT_ID, EVENT_ID],
+        "get": read("Get a timeline event", "TimelineEvent", "404"),
+        "patch": write("Correct a timeline event", "TimelineEventPatch",
+                       ok("TimelineEvent"), "404"),
+        "delete": delete("Delete a timeline event"),
+    },
+    f"{INCIDENT}/impact-samples": {
+        "parameters": [INCIDENT_ID],
+        "get": read("List impact samples by metric and time", "ImpactSampleItems",
+                    "404"),
+        "post": {
+            **write("Record impact samples (one object or a list)",
+                    "ImpactSampleCreate", ok("ImpactSampleItems", "201",
+                                             "The stored samples"), "404"),
+            "requestBody": {"required": True, "content": {JSON: {"schema": {
+                "oneOf": [ref("ImpactSampleCreate"),
+                          {"type": "array", "items": ref("ImpactSampleCreate"),
+                           "minItems": 1, "maxItems": MAX_SAMPLES}]}}}},
+        },
+    },
+    f"{INCIDENT}/actions": {
+        "parameters": [INCIDENT_ID],
+        "get": read("List an incident's action items", "ActionItemItems", "404"),
+        "post": write("Add an action item", "ActionItemCreate",
+                      ok("ActionItem", "201", "Added", location=True), "404"),
+    },
+    f"{P}/actions": {
+        "get": read("Open action items across incidents, soonest due first",
+                    "ActionItemList", "422", parameters=[
+                        query("owner", text(120), "only this owner's items"),
+                        PAGE, PER_PAGE]),
+    },
+    f"{P}/actions/{{action_id}}": {
+        "parameters": [ACTION_ID],
+        "get": read("Get an action item", "ActionItem", "404"),
+        "patch": write("Change an action item", "ActionItemPatch", ok("ActionItem"),
+                       "404", "409"),
+    },
+    f"{P}/components": {
+        "get": read("List components with their current status", "ComponentItems"),
+        "post": write("Add a component (admin)", "ComponentCreate",
+                      ok("Component", "201", "Added", location=True)),
+    },
+    f"{P}/components/{{slug}}": {
+        "parameters": [SLUG],
+        "get": read("Get a component", "Component", "404"),
+        "patch": write("Change a component (admin)", "ComponentPatch",
+                       ok("Component"), "404"),
+        "delete": delete("Delete a component (admin)"),
+    },
+    f"{P}/openapi.json": {
+        "get": {"summary": "This document", "security": [],
+                "responses": {"200": {"description": "OpenAPI 3.1 document",
+                                      "content": {JSON: {"schema": {
+                                          "type": "object"}}}}}},
+    },
+}
+
+DOCUMENT: dict[str, Any] = {
+    "openapi": "3.1.0",
+    "info": {
+        "title": "postmortem API",
+        "version": "1",
+        "description": (
+            "Incidents, status updates, timeline events, impact samples, action "
+            "items and components. Authenticate with `Authorization: Bearer "
+            "<token>` (create one in the web UI or with `flask create-token`); "
+            "the web session works too, with its CSRF token in `X-CSRFToken` "
+            "for writes. Viewers read; responders write incidents and what "
+            "hangs off them; admins write components. Times are ISO 8601 with "
+            "a zone. Errors are `{\"error\": {\"code\", \"message\", "
+            "\"fields\"}}`; nothing is stored when a request is refused."
+        ),
+    },
+    "servers": [{"url": "/"}],
+    "security": [{"bearerAuth": []}],
+    "paths": PATHS,
+    "components": {
+        "securitySchemes": {"bearerAuth": {"type": "http", "scheme": "bearer",
+                                           "description": "an API token (pm_…)"}},
+        "schemas": SCHEMAS,
+        "responses": {f"E{status}": response for status, response in RESPONSES.items()},
+    },
+}
+
+
+@bp.get("/openapi.json")
+def openapi():
+    """The OpenAPI document; open to all, so tools can read it before a token."""
+    return DOCUMENT
