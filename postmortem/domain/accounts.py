@@ -4,6 +4,7 @@ import hashlib
 import secrets
 
 import sqlalchemy as sa
+import sqlalchemy.orm as so
 from werkzeug.security import check_password_hash, generate_password_hash
 
 from postmortem.domain import audit
@@ -15,6 +16,13 @@ from postmortem.models import ApiToken, User
 from postmortem.models.types import utcnow
 
 MIN_PASSWORD = 8
+# werkzeug's strong default; the test suite lowers it (hashing is not what it
+# tests, and each hash costs a tenth of a second).
+PASSWORD_HASH_METHOD = "scrypt"  # noqa: S105  (a method name)
+
+
+def hash_password(password: str) -> str:
+    return generate_password_hash(password, method=PASSWORD_HASH_METHOD)
 TOKEN_PREFIX = "pm_"  # noqa: S105  (a marker, not a secret)
 
 
@@ -49,7 +57,7 @@ def create_user(data: dict, actor: User | None = None) -> User:
         email=values["email"],
         name=values.get("name") or "",
         role=values["role"],
-        password_hash=generate_password_hash(values["password"]),
+        password_hash=hash_password(values["password"]),
     )
     db.session.add(user)
     db.session.flush()
@@ -64,16 +72,17 @@ def update_user(user: User, data: dict, actor: User) -> User:
             raise ValidationError({"email": "is already registered"})
     if user.id == actor.id and values.get("role", "admin") != "admin":
         raise ValidationError({"role": "you cannot remove your own admin role"})
+    # Refuse before changing anything, so a refused edit leaves the user as is.
+    if "active" in data and user.id == actor.id and not data["active"]:
+        raise ValidationError({"active": "you cannot deactivate yourself"})
     changes = audit.diff(user, {k: v for k, v in values.items() if k != "password"})
     for name in ("email", "name", "role"):
         if name in values:
             setattr(user, name, values[name])
     if values.get("password"):
-        user.password_hash = generate_password_hash(values["password"])
+        user.password_hash = hash_password(values["password"])
         changes["password"] = ["…", "changed"]
-    if "active" in data:
-        if user.id == actor.id and not data["active"]:
-            raise ValidationError({"active": "you cannot deactivate yourself"})
+    if "active" in data and bool(data["active"]) != user.active:
         user.active = bool(data["active"])
         changes["active"] = [not user.active, user.active]
     audit.record(actor, "user.update", user, changes)
@@ -93,7 +102,7 @@ def authenticate(email: str, password: str) -> User | None:
     user = user_by_email(email or "")
     if user is None:
         # Hash anyway so a wrong email takes as long as a wrong password.
-        check_password_hash(generate_password_hash("x"), password or "")
+        check_password_hash(hash_password("x"), password or "")
         return None
     if not user.active or not check_password_hash(user.password_hash, password or ""):
         return None
@@ -137,6 +146,14 @@ def user_for_token(plain: str) -> User | None:
 def tokens_of(user: User) -> list[ApiToken]:
     return list(db.session.scalars(
         user.tokens.select().order_by(ApiToken.created_at.desc())
+    ))
+
+
+def all_tokens() -> list[ApiToken]:
+    """Every user's tokens, newest first (what an admin reviews)."""
+    return list(db.session.scalars(
+        sa.select(ApiToken).options(so.joinedload(ApiToken.user))
+        .order_by(ApiToken.created_at.desc(), ApiToken.id.desc())
     ))
 
 

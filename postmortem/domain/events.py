@@ -6,7 +6,7 @@ import sqlalchemy as sa
 
 from postmortem.domain import audit
 from postmortem.domain.errors import NotFound
-from postmortem.domain.incidents import check_milestones, check_not_future
+from postmortem.domain.incidents import check_milestones, check_not_future, save
 from postmortem.domain.rendering import render_markdown
 from postmortem.domain.values import Fields
 from postmortem.domain.vocabulary import EVENT_KINDS
@@ -42,7 +42,7 @@ def add(incident: Incident, data: Any, actor: User) -> TimelineEvent:
         incident.mitigated_at = values["occurred_at"]
     # Added only once every check passed: a refused event must not be flushed.
     db.session.add(event)
-    db.session.flush()
+    save(incident)
     audit.record(actor, "timeline_event.add", event, {
         "incident_id": incident.id, "kind": event.kind})
     return event

@@ -71,8 +71,17 @@ class Fields:
         if raw is None or (isinstance(raw, str) and not raw.strip()):
             if required:
                 self.errors[name] = "is required"
+            elif self.partial and default not in (None, "", []):
+                # A PATCH sending null must not quietly reset a value to its
+                # default (a start time to now, a severity to SEV3).
+                self.errors[name] = "cannot be empty"
             else:
                 self.values[name] = default
+            return
+        if isinstance(raw, str) and "\x00" in raw:
+            # PostgreSQL refuses NUL in text: say so here, on every backend,
+            # for form input as for JSON.
+            self.errors[name] = "must not contain NUL characters"
             return
         try:
             self.values[name] = convert(raw)

@@ -21,7 +21,9 @@ def init_login(login_manager: LoginManager) -> None:
 
     @login_manager.user_loader
     def load_user(user_id: str) -> User | None:
-        return db.session.get(User, int(user_id)) if user_id.isdigit() else None
+        user = db.session.get(User, int(user_id)) if user_id.isdigit() else None
+        # A deactivated user's existing session ends with the deactivation.
+        return user if user is not None and user.active else None
 
 
 def require_login(bp: Blueprint) -> None:

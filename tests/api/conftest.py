@@ -1,21 +1,10 @@
 """API clients holding a Bearer token per role, and a few seeded records."""
 
-from functools import partial
 
 import pytest
-from werkzeug.security import generate_password_hash
 
-from postmortem.domain import accounts
 from tests import factories
 from tests.api.helpers import Api
-
-
-@pytest.fixture(autouse=True)
-def quick_password_hashes(monkeypatch):
-    """These tests are about the API, not password storage: a one-round hash
-    makes each user cost microseconds instead of a tenth of a second."""
-    monkeypatch.setattr(accounts, "generate_password_hash",
-                        partial(generate_password_hash, method="pbkdf2:sha256:1"))
 
 
 @pytest.fixture

@@ -195,3 +195,21 @@ def test_every_bad_field_is_reported_at_once():
                                    "extra": "is not a known field"}
     assert caught.value.http_status == 422
     assert caught.value.message == "Invalid input: extra, severity, title"
+
+
+@pytest.mark.parametrize("name, read", [
+    ("severity", lambda f: f.choice("severity", ("SEV1", "SEV2"), default="SEV2")),
+    ("when", lambda f: f.time("when", default=datetime(2026, 11, 16, tzinfo=UTC))),
+    ("public", lambda f: f.flag("public", default=True)),
+])
+def test_partial_null_is_refused_not_reset_to_the_default(name, read):
+    fields = Fields({name: None}, partial=True)
+    read(fields)
+    assert fields.errors == {name: "cannot be empty"}
+
+
+def test_partial_null_clears_a_value_whose_default_is_empty():
+    fields = Fields({"summary": None, "detection_source": None}, partial=True)
+    fields.text("summary", 100)
+    fields.choice("detection_source", ("monitoring",))
+    assert fields.result() == {"summary": "", "detection_source": None}
