@@ -3,6 +3,8 @@
 from datetime import date, datetime
 from typing import Any
 
+import sqlalchemy as sa
+
 from postmortem.extensions import db
 from postmortem.models import AuditEntry, User
 
@@ -27,6 +29,21 @@ def record(actor: User | None, action: str, entity: Any,
     )
     db.session.add(entry)
     return entry
+
+
+def entries_query(entity_type: str | None = None) -> sa.Select:
+    """Audit entries, newest first, optionally for one entity type."""
+    query = sa.select(AuditEntry).order_by(AuditEntry.at.desc(), AuditEntry.id.desc())
+    if entity_type:
+        query = query.where(AuditEntry.entity_type == entity_type)
+    return query
+
+
+def entity_types() -> list[str]:
+    """The entity types the log mentions, for a filter."""
+    return list(db.session.scalars(
+        sa.select(AuditEntry.entity_type).distinct().order_by(AuditEntry.entity_type)
+    ))
 
 
 def diff(obj: Any, values: dict[str, Any]) -> dict[str, list[Any]]:

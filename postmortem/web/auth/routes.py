@@ -1,7 +1,5 @@
 """First-run setup, sign in and sign out."""
 
-from urllib.parse import urlsplit
-
 from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_login import current_user, login_user, logout_user
 
@@ -9,17 +7,10 @@ from postmortem.domain import accounts, demo
 from postmortem.domain.errors import ValidationError
 from postmortem.extensions import db
 from postmortem.web.auth.forms import LoginForm, SetupForm
+from postmortem.web.auth.urls import safe_next
 from postmortem.web.forms import apply_errors
 
 bp = Blueprint("auth", __name__)
-
-
-def _safe_next(target: str | None) -> str:
-    """Only same-site paths, so a crafted link cannot bounce users away."""
-    if target and urlsplit(target).netloc == "" and target.startswith("/") \
-            and not target.startswith("//"):
-        return target
-    return url_for("incidents.index")
 
 
 @bp.route("/setup", methods=["GET", "POST"])
@@ -42,7 +33,7 @@ def setup():
             login_user(user)
             flash("Welcome! You are the first admin.", "success")
             return redirect(url_for("incidents.index"))
-    return render_template("auth/setup.html", form=form)
+    return render_template("auth/setup.html", form=form), 422 if form.errors else 200
 
 
 @bp.route("/login", methods=["GET", "POST"])
@@ -59,8 +50,10 @@ def login():
             form.password.errors.append("Wrong email or password.")
         else:
             login_user(user, remember=form.remember.data)
-            return redirect(_safe_next(request.args.get("next")))
-    return render_template("auth/login.html", form=form)
+            # Only same-site paths, so a crafted link cannot bounce users away.
+            return redirect(safe_next(request.args.get("next"),
+                                      url_for("incidents.index")))
+    return render_template("auth/login.html", form=form), 422 if form.errors else 200
 
 
 @bp.route("/logout", methods=["POST"])

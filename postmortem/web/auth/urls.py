@@ -1,0 +1,23 @@
+"""Where a form may send the browser next."""
+
+import re
+from urllib.parse import urlsplit
+
+# Browsers drop tabs and newlines and read "\" as "/", so "/\evil.example" or
+# "/\t/evil.example" would leave the site; only plain printable paths pass.
+_PLAIN_PATH = re.compile(r"^/[^/\\\s\x00-\x1f\x7f]?[^\\\s\x00-\x1f\x7f]*$")
+
+
+def safe_next(target: str | None, fallback: str) -> str:
+    """`target` if it is a path on this site, otherwise `fallback`."""
+    if not target or not _PLAIN_PATH.match(target):
+        return fallback
+    parts = urlsplit(target)
+    if parts.scheme or parts.netloc:
+        return fallback
+    return target
+
+
+# Ids in URLs are 32-bit columns; a bigger number is an unknown id (404), not a
+# value the database driver refuses (SQLite raises on anything past 64 bits).
+MAX_ID = 2**31 - 1
