@@ -1,0 +1,276 @@
+"""What the incident pages show, gathered in a fixed number of queries.
+
+The incident page must cost the same number of SQL queries for 10 timeline
+entries as for 2,000, so everything it shows is loaded here, one query per
+kind of row (relationships are eager), and nothing is left for the template
+to lazy-load. Its time must not grow much either, so it shows the newest
+part of a long timeline and links to a page holding all of it.
+"""
+
+import csv
+from dataclasses import dataclass
+from datetime import date, datetime
+from typing import Any
+
+import sqlalchemy as sa
+from markupsafe import Markup
+
+from postmortem.domain import (
+    actions,
+    charts,
+    components,
+    events,
+    impact,
+    incidents,
+    timeline,
+    updates,
+)
+from postmortem.domain.errors import ValidationError
+from postmortem.domain.rendering import render_markdown
+from postmortem.domain.vocabulary import label
+from postmortem.extensions import db
+from postmortem.models import (
+    ActionItem,
+    Component,
+    Incident,
+    StatusUpdate,
+    TimelineEvent,
+)
+from postmortem.models.types import utcnow
+
+# The incident page shows the newest entries of the timeline and the newest
+# status updates; all of a 2,000-entry timeline has its own page, so the
+# incident page costs about the same at any size.
+TIMELINE_WINDOW = 200
+UPDATES_SHOWN = 50
+
+# (milestone, label, its key in incidents.durations)
+FIGURES = (
+    ("started_at", "Impact began", None),
+    ("detected_at", "Detected", "to_detect"),
+    ("acknowledged_at", "Acknowledged", "to_acknowledge"),
+    ("mitigated_at", "Mitigated", "to_mitigate"),
+    ("resolved_at", "Resolved", "to_resolve"),
+)
+FIELD_LABELS = {
+    "title": "Title", "summary": "Summary", "severity": "Severity",
+    "impact": "Impact", "status": "Status", "detection_source": "Detection source",
+    "is_public": "Public", "commander": "Commander",
+    "started_at": "Started at", "detected_at": "Detected at",
+    "acknowledged_at": "Acknowledged at", "mitigated_at": "Mitigated at",
+    "resolved_at": "Resolved at", "components": "Affected components",
+    "regions": "Regions", "platforms": "Platforms",
+    "customer_tiers": "Customer tiers", "tags": "Tags",
+    "users_affected": "Users affected",
+    "percent_users_affected": "% of users affected",
+    "peak_user_reports": "Peak user reports",
+}
+
+
+@dataclass(frozen=True)
+class Figure:
+    """One milestone and the time it took to reach it from the start."""
+
+    milestone: str
+    label: str
+    at: datetime | None
+    seconds: int | None
+
+
+@dataclass(frozen=True)
+class ListRow:
+    incident: Incident
+    duration: int | None
+    ongoing: bool
+
+
+@dataclass(frozen=True)
+class IncidentPage:
+    incident: Incident
+    summary_html: Markup
+    figures: list[Figure]
+    elapsed: int
+    updates: list[StatusUpdate]
+    update_total: int
+    timeline: list[timeline.Entry]
+    timeline_total: int
+    chart: Markup
+    sample_count: int
+    action_items: list[ActionItem]
+    components: list[Component]
+
+
+@dataclass(frozen=True)
+class Difference:
+    """A field where what someone typed differs from what is stored now."""
+
+    name: str
+    label: str
+    stored: str
+    typed: str
+
+
+def figures(incident: Incident) -> list[Figure]:
+    seconds = incidents.durations(incident)
+    return [Figure(name, text, getattr(incident, name),
+                   seconds[key] if key else None)
+            for name, text, key in FIGURES]
+
+
+def elapsed(incident: Incident, now: datetime | None = None) -> int:
+    """Seconds of impact so far: the total once resolved, else until now."""
+    end = incident.resolved_at or now or utcnow()
+    return max(0, int((end - incident.started_at).total_seconds()))
+
+
+def _newest(model, at, incident: Incident, limit: int) -> tuple[list, int]:
+    """The newest `limit` rows of `model` for the incident, newest first, and
+    how many there are in all."""
+    total = db.session.scalar(
+        sa.select(sa.func.count(model.id)).where(model.incident_id == incident.id))
+    rows = db.session.scalars(
+        sa.select(model).where(model.incident_id == incident.id)
+        .order_by(at.desc(), model.id.desc()).limit(limit))
+    return list(rows), total or 0
+
+
+def build(incident: Incident) -> IncidentPage:
+    """Everything the incident page shows, one query per kind of row.
+
+    The newest TIMELINE_WINDOW entries of the merged timeline can only hold
+    events and updates among the newest TIMELINE_WINDOW of each, so only
+    those are loaded, however long the incident ran.
+    """
+    event_list, event_total = _newest(TimelineEvent, TimelineEvent.occurred_at,
+                                      incident, TIMELINE_WINDOW)
+    update_list, update_total = _newest(StatusUpdate, StatusUpdate.posted_at,
+                                        incident, TIMELINE_WINDOW)
+    merged = timeline.merge(incident, event_list, update_list)
+    samples = impact.for_incident(incident)
+    return IncidentPage(
+        incident=incident,
+        summary_html=timeline.sanitised(render_markdown(incident.summary)
+                                        if incident.summary else ""),
+        figures=figures(incident),
+        elapsed=elapsed(incident),
+        updates=update_list[:UPDATES_SHOWN],
+        update_total=update_total,
+        timeline=merged[-TIMELINE_WINDOW:],
+        timeline_total=(len(merged) - len(event_list) - len(update_list)
+                        + event_total + update_total),
+        chart=charts.impact_chart(samples, incident),
+        sample_count=len(samples),
+        action_items=actions.for_incident(incident),
+        components=components.list_components(),
+    )
+
+
+def full_timeline(incident: Incident) -> list[timeline.Entry]:
+    """Every entry of the timeline, oldest first, for its own page."""
+    return timeline.merge(incident, events.for_incident(incident),
+                          updates.for_incident(incident))
+
+
+def list_rows(items: list[Incident], now: datetime | None = None) -> list[ListRow]:
+    """Rows of the incidents list: each incident with its duration so far."""
+    now = now or utcnow()
+    return [ListRow(incident, elapsed(incident, now), not incident.is_resolved)
+            for incident in items]
+
+
+def today() -> date:
+    return utcnow().date()
+
+
+def form_values(incident: Incident) -> dict[str, Any]:
+    """The incident as the edit form's fields hold it."""
+    values: dict[str, Any] = {name: getattr(incident, name)
+                              for name in incidents.SCALAR_FIELDS}
+    for field in incidents.LABEL_FIELDS:
+        values[field] = ", ".join(getattr(incident, field))
+    values["commander"] = incident.commander.email if incident.commander else ""
+    values["detection_source"] = incident.detection_source or ""
+    values["version"] = str(incident.version)
+    values["components"] = {a.component_id: a.status for a in incident.affected}
+    return values
+
+
+def _stored(incident: Incident) -> dict[str, Any]:
+    stored = {name: getattr(incident, name) for name in incidents.SCALAR_FIELDS}
+    stored.update({field: getattr(incident, field) for field in incidents.LABEL_FIELDS})
+    stored["commander"] = incident.commander.email if incident.commander else None
+    stored["components"] = {a.component.slug: a.status for a in incident.affected}
+    return stored
+
+
+def display(value: Any) -> str:
+    """A stored or typed value as text, the same way for both."""
+    if value is None or value == "" or value == [] or value == {}:
+        return "—"
+    if isinstance(value, bool):
+        return "yes" if value else "no"
+    if isinstance(value, datetime):
+        return value.strftime("%Y-%m-%d %H:%M UTC")
+    if isinstance(value, float):
+        return f"{value:g}"
+    if isinstance(value, list):
+        return ", ".join(value)
+    if isinstance(value, dict):
+        return ", ".join(f"{slug}: {label(status)}"
+                         for slug, status in sorted(value.items()))
+    return str(value)
+
+
+def _comparable(value: Any) -> Any:
+    if isinstance(value, datetime):
+        # The form holds minutes; seconds stored by the API are not an edit.
+        return value.replace(second=0, microsecond=0)
+    if isinstance(value, list):
+        return sorted(value)
+    if value in ("", [], {}):
+        return None
+    return value
+
+
+def differences(incident: Incident, data: dict[str, Any]) -> list[Difference]:
+    """The fields where an edit refused as stale differs from what is stored now,
+    so the person can reconcile before saving again."""
+    try:
+        # The same cleaning the edit went through, so equal values compare equal.
+        typed = incidents._clean(data, partial=True)
+    except ValidationError:
+        return []
+    stored = _stored(incident)
+    rows = []
+    for name, text in FIELD_LABELS.items():
+        if name not in typed:
+            continue
+        new, old = typed[name], stored.get(name)
+        if _comparable(new) != _comparable(old):
+            rows.append(Difference(name, text, display(old), display(new)))
+    return rows
+
+
+def record_csv(incident: Incident, text: str, actor) -> list:
+    """Store impact samples pasted as CSV; every problem is reported against
+    the pasted text, naming the sample it came from."""
+    try:
+        rows = impact.parse_csv(text)
+    except csv.Error as exc:  # e.g. a cell past the csv module's size limit
+        raise ValidationError({"csv": f"could not be read: {exc}"}) from None
+    try:
+        return impact.record(incident, rows, actor)
+    except ValidationError as exc:
+        raise ValidationError({"csv": "; ".join(
+            _csv_problem(rows, key, message) for key, message in exc.fields.items()
+        )}) from None
+
+
+def _csv_problem(rows: list[dict[str, str]], key: str, message: str) -> str:
+    if key.startswith("[") and "]." in key:
+        index, field = key[1:].split("].", 1)
+        if index.isdigit() and int(index) < len(rows):
+            row = rows[int(index)]
+            return (f"{row['metric'] or 'metric'} at {row['at'] or '?'}: "
+                    f"{field} {message}")
+    return message
