@@ -9,6 +9,7 @@ import os
 
 import pytest
 import sqlalchemy as sa
+from flask.testing import FlaskClient
 from flask_migrate import upgrade
 
 from postmortem import create_app
@@ -68,8 +69,26 @@ def app_context(app):
         db.session.remove()
 
 
+class RequestClient(FlaskClient):
+    """Runs each request in its own app context, as a server does.
+
+    Otherwise a request would reuse the test's context: its `g` (with
+    Flask-Login's cached user) and its database session would carry over from
+    one request, or one client, to the next, and tests could pass for the
+    wrong reason. The test's own session is expired afterwards so it reads
+    what the request stored.
+    """
+
+    def open(self, *args, **kwargs):
+        with self.application.app_context():
+            response = super().open(*args, **kwargs)
+        db.session.expire_all()
+        return response
+
+
 @pytest.fixture
 def client(app):
+    app.test_client_class = RequestClient
     return app.test_client()
 
 

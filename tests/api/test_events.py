@@ -39,6 +39,7 @@ def test_add_event_is_stored_and_back_dated(responder_api, responder, incident):
 
 def test_list_get_edit_delete(responder_api, viewer_api, incident, event):
     base = f"/api/v1/incidents/{incident.id}/events"
+    event_id = event.id
     responder_api.post(base, json={"text": "Later note",
                                    "occurred_at": at(30).isoformat()})
     listed = viewer_api.get(base).get_json()["items"]
@@ -56,10 +57,10 @@ def test_list_get_edit_delete(responder_api, viewer_api, incident, event):
     assert stored.text_html == "<p>5xx <em>page</em></p>"
     assert edited.get_json()["text_html"] == stored.text_html
 
-    deleted = responder_api.delete(f"{base}/{event.id}")
+    deleted = responder_api.delete(f"{base}/{event_id}")
     assert deleted.status_code == 204 and deleted.get_data() == b""
-    assert fresh(TimelineEvent, event.id) is None
-    assert_error(viewer_api.get(f"{base}/{event.id}"), 404)
+    assert fresh(TimelineEvent, event_id) is None
+    assert_error(viewer_api.get(f"{base}/{event_id}"), 404)
 
 
 @pytest.mark.parametrize("data, field", [
