@@ -154,7 +154,9 @@ def declare(data: Any, actor: User) -> Incident:
     values.setdefault("detected_at", None)
     if values["detected_at"] is None:
         # Declaring is detecting, unless this is a write-up after the fact.
-        now = utcnow()
+        # Whole seconds, as forms offer them: an update posted in the same
+        # second must not come before detection.
+        now = utcnow().replace(microsecond=0)
         latest = min(now, values.get("resolved_at") or now)
         values["detected_at"] = max(values["started_at"], latest)
     if values["status"] == "resolved" and values.get("resolved_at") is None:

@@ -26,7 +26,10 @@ class UTCDateTimeField(DateTimeLocalField):
     """A datetime-local input read as UTC (the UI labels it so)."""
 
     def __init__(self, label=None, validators=None, **kwargs):
-        kwargs.setdefault("format", ["%Y-%m-%dT%H:%M", "%Y-%m-%dT%H:%M:%S"])
+        kwargs.setdefault("format", ["%Y-%m-%dT%H:%M:%S", "%Y-%m-%dT%H:%M"])
+        # Seconds matter: an update posted in the minute an incident was
+        # declared must not land before its detection.
+        kwargs.setdefault("render_kw", {"step": "1"})
         super().__init__(label, validators or [Optional()], **kwargs)
 
     def process_formdata(self, valuelist):
@@ -36,9 +39,9 @@ class UTCDateTimeField(DateTimeLocalField):
 
     def _value(self):
         if isinstance(self.data, datetime):
-            return self.data.astimezone(UTC).strftime("%Y-%m-%dT%H:%M")
+            return self.data.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%S")
         return super()._value()
 
 
 def now_utc() -> datetime:
-    return datetime.now(UTC).replace(second=0, microsecond=0)
+    return datetime.now(UTC).replace(microsecond=0)

@@ -276,7 +276,7 @@ def test_edit_an_event(as_responder, incident, responder):
     db.session.commit()
     path = f"/incidents/{incident.id}/events/{event.id}/edit"
     form_page = as_responder.get(path).get_data(as_text=True)
-    assert "Frist note" in form_page and 'value="2026-11-16T09:06"' in form_page
+    assert "Frist note" in form_page and 'value="2026-11-16T09:06:00"' in form_page
 
     response = as_responder.post(path, data=event_form(**{
         "event-text": "First note", "event-kind": "note",
