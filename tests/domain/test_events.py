@@ -22,7 +22,8 @@ def test_add_stores_a_back_dated_event_with_rendered_text(responder):
     assert "<strong>failing</strong>" in stored.text_html
     assert "<script" not in stored.text_html
     assert stored.text == "Checks **failing** <script>x()</script>"
-    audit = db.session.scalars(db.select(AuditEntry)).all()[-1]
+    audit = db.session.scalars(
+        db.select(AuditEntry).order_by(AuditEntry.id.desc())).first()
     assert (audit.action, audit.entity_id) == ("timeline_event.add", event.id)
 
 
