@@ -11,6 +11,7 @@ import sqlalchemy as sa
 from postmortem.domain import components, events, incident_page, updates
 from postmortem.extensions import db
 from postmortem.models import ImpactSample, Incident, StatusUpdate, TimelineEvent
+from postmortem.models.types import utcnow
 from tests import factories
 from tests.factories import at
 from tests.web.test_incidents import cold_get, form_time, reload
@@ -182,6 +183,23 @@ def test_update_changes_component_statuses(as_responder, incident):
     html = page(as_responder, incident)
     assert re.search(r"API: major outage → <span class=\"badge "
                      r"badge-component-degraded_performance\">", html)
+
+
+def test_update_and_event_without_a_time_happen_when_posted(as_responder,
+                                                            incident):
+    """The composers are not filled with the time the page was drawn: during
+    an incident the page stays open, and that time would post in the past."""
+    html = page(as_responder, incident)
+    for name in ("update-posted_at", "event-occurred_at"):
+        tag = re.search(rf'<input[^>]*name="{name}"[^>]*>', html).group(0)
+        assert 'value=""' in tag or "value=" not in tag
+    before = utcnow()
+    as_responder.post(f"/incidents/{incident.id}/updates",
+                      data=update_form(**{"update-posted_at": ""}))
+    as_responder.post(f"/incidents/{incident.id}/events",
+                      data=event_form(**{"event-occurred_at": ""}))
+    [update], [event] = rows(StatusUpdate, incident), rows(TimelineEvent, incident)
+    assert update.posted_at >= before and event.occurred_at >= before
 
 
 @pytest.mark.parametrize("overrides, field, message", [

@@ -172,7 +172,10 @@ class StatusUpdateForm(ComponentFields, FlaskForm):
     status = SelectField("Status", choices=_choices(INCIDENT_STATUSES))
     message = TextAreaField("Message (Markdown, public)",
                             validators=[DataRequired(REQUIRED), Length(max=20_000)])
-    posted_at = UTCDateTimeField("Posted at (UTC)", default=now_utc)
+    # No default: a time filled in when the page was drawn goes stale while
+    # the page stays open, and would post the update in the past. Empty means
+    # the moment it is posted.
+    posted_at = UTCDateTimeField("Posted at (UTC)")
 
     def domain_data(self) -> dict[str, Any]:
         return {
@@ -196,7 +199,7 @@ class EventForm(FlaskForm):
     kind = SelectField("Kind", choices=_choices(EVENT_KINDS), default="note")
     text = TextAreaField("What happened (Markdown, internal)",
                          validators=[DataRequired(REQUIRED), Length(max=10_000)])
-    occurred_at = UTCDateTimeField("Occurred at (UTC)", default=now_utc)
+    occurred_at = UTCDateTimeField("Occurred at (UTC)")  # empty: now, as above
     key = BooleanField("Key event: goes into the post-mortem")
 
     def domain_data(self) -> dict[str, Any]:
