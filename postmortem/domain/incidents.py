@@ -162,6 +162,7 @@ def declare(data: Any, actor: User) -> Incident:
     if values["status"] == "resolved" and values.get("resolved_at") is None:
         values["resolved_at"] = values["detected_at"]
     check_milestones(values)
+    _match_resolution(values["status"], values.get("resolved_at"), None)
     found = components.by_slugs(list(values["components"]), "components")
     incident = Incident(**{k: values[k] for k in SCALAR_FIELDS if k in values})
     incident.commander = _commander(values.get("commander"))
@@ -180,10 +181,14 @@ def update(incident: Incident, data: Any, actor: User) -> Incident:
     require_version(incident, data, "incident")
     merged = {name: values.get(name, getattr(incident, name)) for name in MILESTONES}
     check_milestones(merged)
-    if values.get("status") == "resolved" and merged["resolved_at"] is None:
+    status = values.get("status", incident.status)
+    if status == "resolved" and merged["resolved_at"] is None:
         values["resolved_at"] = utcnow()
-    elif "status" in values and values["status"] != "resolved":
-        values.setdefault("resolved_at", None)
+    elif status != "resolved":
+        _match_resolution(status, values.get("resolved_at"), incident.resolved_at)
+        values["resolved_at"] = None
+        if incident.resolved_at is not None:
+            reopen_windows(incident, incident.resolved_at)
     changes = audit.diff(incident, {k: v for k, v in values.items()
                                     if k in SCALAR_FIELDS})
     # Labels and components live in other tables: touching the row bumps
@@ -203,6 +208,27 @@ def update(incident: Incident, data: Any, actor: User) -> Incident:
     save(incident)
     audit.record(actor, "incident.update", incident, changes)
     return incident
+
+
+def _match_resolution(status: str, resolved_at: datetime | None,
+                      stored: datetime | None) -> None:
+    """Only a resolved incident has a resolution time. The stored one, sent
+    back unchanged (as the edit form does), just goes when the incident is
+    reopened; a new one with another status is a contradiction."""
+    if status == "resolved" or resolved_at is None:
+        return
+    if stored is None or resolved_at.replace(microsecond=0) != stored.replace(
+            microsecond=0):
+        raise ValidationError({"resolved_at": "needs the status resolved; leave it "
+                                              "empty for an open incident"})
+
+
+def reopen_windows(incident: Incident, resolved_at: datetime) -> None:
+    """A reopened incident affects again the components its resolution
+    closed (not those an update had already marked operational)."""
+    for row in incident.affected:
+        if row.ended_at == resolved_at and row.status != "operational":
+            row.ended_at = None
 
 
 def require_version(obj: Any, data: Any, what: str) -> None:

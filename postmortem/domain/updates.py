@@ -9,6 +9,7 @@ from postmortem.domain.incidents import (
     check_milestones,
     check_not_future,
     close_windows,
+    reopen_windows,
     save,
     set_affected,
 )
@@ -64,14 +65,6 @@ def latest(incident: Incident) -> StatusUpdate | None:
         sa.select(StatusUpdate).where(StatusUpdate.incident_id == incident.id)
         .order_by(StatusUpdate.posted_at.desc(), StatusUpdate.id.desc()).limit(1)
     )
-
-
-def reopen_windows(incident: Incident, resolved_at) -> None:
-    """A reopened incident affects again the components its resolution
-    closed (not those an update had already marked operational)."""
-    for row in incident.affected:
-        if row.ended_at == resolved_at and row.status != "operational":
-            row.ended_at = None
 
 
 def post(incident: Incident, data: Any, actor: User) -> StatusUpdate:

@@ -47,6 +47,9 @@ def test_durations_follow_the_milestones(responder):
     ({"title": "t", "started_at": "2026-11-16T09:00:00Z",
       "resolved_at": "2026-11-16T08:00:00Z"}, "resolved_at"),
     ({"title": "t", "components": ["nope"]}, "components"),
+    # Only a resolved incident has a resolution time.
+    ({"title": "t", "started_at": "2026-11-16T09:00:00Z", "status": "monitoring",
+      "resolved_at": "2026-11-16T10:00:00Z"}, "resolved_at"),
     ({"title": "t", "started_at": "2099-01-01T00:00:00Z"}, "started_at"),
 ])
 def test_declare_refuses_bad_input(responder, data, field):

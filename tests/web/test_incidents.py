@@ -6,7 +6,7 @@ from contextlib import contextmanager
 import pytest
 import sqlalchemy as sa
 
-from postmortem.domain import incidents
+from postmortem.domain import components, incidents
 from postmortem.extensions import db
 from postmortem.models import Incident
 from tests import factories
@@ -364,6 +364,33 @@ def test_edit_saves_fields_and_milestones(as_responder, responder):
     assert stored.tags == ["db", "failover"]
     assert stored.version == 2
     assert incidents.durations(stored)["total"] == 80 * 60
+
+
+def test_reopening_in_the_edit_form_clears_resolution(as_responder, responder):
+    """The form still shows the old resolution time: changing only the status
+    reopens the incident, as a status update would, components included."""
+    api = factories.component("API", slug="api")
+    incident = factories.incident(responder, status="resolved", resolved_at=at(80),
+                                  components=[{"slug": "api",
+                                               "status": "major_outage"}])
+    assert components.current_statuses() == {}
+    response = as_responder.post(f"/incidents/{incident.id}/edit", data=edit_form(
+        incident, status="investigating", resolved_at=form_time(at(80)),
+        **{f"component_{api.id}": "major_outage"}))
+    assert response.status_code == 302
+    stored = reload(incident)
+    assert (stored.status, stored.resolved_at) == ("investigating", None)
+    assert incidents.durations(stored)["total"] is None
+    assert components.current_statuses() == {api.id: "major_outage"}
+
+
+def test_a_new_resolution_time_needs_the_resolved_status(as_responder, responder):
+    incident = factories.incident(responder)
+    response = as_responder.post(f"/incidents/{incident.id}/edit", data=edit_form(
+        incident, status="monitoring", resolved_at=form_time(at(80))))
+    assert response.status_code == 422
+    assert 'id="resolved_at-error"' in response.get_data(as_text=True)
+    assert reload(incident).resolved_at is None
 
 
 def test_edit_with_a_stale_version_keeps_typed_text_and_changes_nothing(
