@@ -83,6 +83,8 @@ def test_create_without_slug_or_group_makes_them(as_admin):
     ({"description": "d" * 2001}, "description", "longer than 2000"),
     ({"position": "-1"}, "position", "between 0 and 10000"),
     ({"position": "first"}, "position", "Not a valid integer"),
+    # Past a float's range: must be a form error, not an OverflowError (500).
+    ({"position": "9" * 400}, "position", "between 0 and 10000"),
     ({"group": "g" * 101}, "group", "longer than 100"),
 ])
 def test_create_refuses_bad_input(as_admin, change, field, message):

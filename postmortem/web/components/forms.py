@@ -2,7 +2,15 @@
 
 from flask_wtf import FlaskForm
 from wtforms import IntegerField, StringField, TextAreaField
-from wtforms.validators import DataRequired, Length, NumberRange, Optional
+from wtforms.validators import DataRequired, Length, Optional, ValidationError
+
+MAX_POSITION = 10_000
+
+
+def _position_in_range(_form, field) -> None:
+    # Not NumberRange: it converts to float, and a 400-digit number overflows.
+    if field.data is not None and not 0 <= field.data <= MAX_POSITION:
+        raise ValidationError(f"Number must be between 0 and {MAX_POSITION}.")
 
 
 class ComponentForm(FlaskForm):
@@ -11,7 +19,7 @@ class ComponentForm(FlaskForm):
     description = TextAreaField("Description", validators=[Length(max=2000)])
     group = StringField("Group", validators=[Length(max=100)])
     position = IntegerField("Position", default=0,
-                            validators=[Optional(), NumberRange(min=0, max=10_000)])
+                            validators=[Optional(), _position_in_range])
 
     def values(self) -> dict:
         """The fields as the domain reads them."""
