@@ -33,19 +33,26 @@ def add(incident: Incident, data: Any, actor: User) -> TimelineEvent:
     event = TimelineEvent(incident_id=incident.id,
                           author_id=actor.id if actor else None,
                           text_html=render_markdown(values["text"]), **values)
-    if values["kind"] == "mitigation" and (
-        incident.mitigated_at is None or values["occurred_at"] < incident.mitigated_at
-    ):
-        moved = {name: getattr(incident, name) for name in MILESTONES}
-        moved["mitigated_at"] = values["occurred_at"]
-        check_milestones(moved, field_for={"mitigated_at": "occurred_at"})
-        incident.mitigated_at = values["occurred_at"]
+    _mark_mitigated(incident, values["kind"], values["occurred_at"])
     # Added only once every check passed: a refused event must not be flushed.
     db.session.add(event)
     save(incident)
     audit.record(actor, "timeline_event.add", event, {
         "incident_id": incident.id, "kind": event.kind})
     return event
+
+
+def _mark_mitigated(incident: Incident, kind: str, occurred_at) -> None:
+    """A mitigation event marks the incident mitigated, if it was not yet or
+    only later."""
+    if kind != "mitigation":
+        return
+    if incident.mitigated_at is not None and occurred_at >= incident.mitigated_at:
+        return
+    moved = {name: getattr(incident, name) for name in MILESTONES}
+    moved["mitigated_at"] = occurred_at
+    check_milestones(moved, field_for={"mitigated_at": "occurred_at"})
+    incident.mitigated_at = occurred_at
 
 
 def get(incident: Incident, event_id: Any) -> TimelineEvent:
@@ -58,12 +65,18 @@ def get(incident: Incident, event_id: Any) -> TimelineEvent:
 
 
 def edit(event: TimelineEvent, data: Any, actor: User) -> TimelineEvent:
+    """Change an event; turning it into (or moving) a mitigation moves the
+    incident's mitigated time as adding one would."""
     values = _clean(data, partial=True)
+    incident = db.session.get(Incident, event.incident_id)
+    _mark_mitigated(incident, values.get("kind", event.kind),
+                    values.get("occurred_at", event.occurred_at))
     changes = audit.diff(event, values)
     for name, value in values.items():
         setattr(event, name, value)
     if "text" in values:
         event.text_html = render_markdown(values["text"])
+    save(incident)
     audit.record(actor, "timeline_event.edit", event, changes)
     return event
 

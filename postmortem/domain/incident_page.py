@@ -223,8 +223,9 @@ def display(value: Any) -> str:
 
 def _comparable(value: Any) -> Any:
     if isinstance(value, datetime):
-        # The form holds minutes; seconds stored by the API are not an edit.
-        return value.replace(second=0, microsecond=0)
+        # The form holds whole seconds; microseconds stored by the API are
+        # not an edit.
+        return value.replace(microsecond=0)
     if isinstance(value, list):
         return sorted(value)
     if value in ("", [], {}):

@@ -191,6 +191,7 @@ def update(incident: Incident, data: Any, actor: User) -> Incident:
             reopen_windows(incident, incident.resolved_at)
     changes = audit.diff(incident, {k: v for k, v in values.items()
                                     if k in SCALAR_FIELDS})
+    changes |= _scope_changes(incident, values)
     # Labels and components live in other tables: touching the row bumps
     # `version` (once) even when only they change, so stale copies are refused.
     incident.updated_at = utcnow()
@@ -208,6 +209,16 @@ def update(incident: Incident, data: Any, actor: User) -> Incident:
     save(incident)
     audit.record(actor, "incident.update", incident, changes)
     return incident
+
+
+def _scope_changes(incident: Incident, values: dict[str, Any]) -> dict[str, list]:
+    """Label and component changes, for the audit log."""
+    changes = audit.diff(incident, {k: values[k] for k in LABEL_FIELDS if k in values})
+    if "components" in values:
+        old = {a.component.slug: a.status for a in incident.affected}
+        if old != values["components"]:
+            changes["components"] = [old, values["components"]]
+    return changes
 
 
 def _match_resolution(status: str, resolved_at: datetime | None,
@@ -278,9 +289,12 @@ def filter_query(filters: dict[str, Any]) -> sa.Select:
     newest first."""
     query = sa.select(Incident)
     if q := (filters.get("q") or "").strip():
-        pattern = f"%{q[:200]}%"
-        query = query.where(sa.or_(Incident.title.ilike(pattern),
-                                   Incident.summary.ilike(pattern)))
+        # % and _ are what people type, not wildcards.
+        escaped = (q[:200].replace("\\", "\\\\").replace("%", "\\%")
+                   .replace("_", "\\_"))
+        pattern = f"%{escaped}%"
+        query = query.where(sa.or_(Incident.title.ilike(pattern, escape="\\"),
+                                   Incident.summary.ilike(pattern, escape="\\")))
     if status := filters.get("status"):
         query = query.where(Incident.status == status)
     if severity := filters.get("severity"):

@@ -110,3 +110,24 @@ def test_for_incident_is_in_time_order(responder):
     late = events.add(incident, {"text": "late", "occurred_at": at(30)}, responder)
     early = events.add(incident, {"text": "early", "occurred_at": at(10)}, responder)
     assert events.for_incident(incident) == [early, late]
+
+
+def test_editing_an_event_into_an_earlier_mitigation_moves_the_milestone(responder):
+    incident = factories.incident(responder, mitigated_at=at(90))
+    event = events.add(incident, {"text": "Rolled back", "occurred_at": at(60)},
+                       responder)
+    events.edit(event, {"kind": "mitigation"}, responder)
+    db.session.commit()
+    assert incident.mitigated_at == at(60)
+
+
+def test_editing_a_mitigation_to_before_the_start_is_refused(responder):
+    incident = factories.incident(responder)
+    event = events.add(incident, {"text": "Rolled back", "kind": "mitigation",
+                                  "occurred_at": at(30)}, responder)
+    db.session.commit()
+    with pytest.raises(ValidationError) as caught:
+        events.edit(event, {"occurred_at": "2026-11-16T08:00:00Z"}, responder)
+    assert "occurred_at" in caught.value.fields
+    db.session.rollback()
+    assert db.session.get(TimelineEvent, event.id).occurred_at == at(30)

@@ -1,10 +1,12 @@
 """Declaring and editing incidents: milestones, scope, locking, filters."""
 
 import pytest
+import sqlalchemy as sa
 
 from postmortem.domain import incidents
 from postmortem.domain.errors import Conflict, ValidationError
 from postmortem.extensions import db
+from postmortem.models import AuditEntry
 from tests import factories
 from tests.factories import at
 
@@ -88,3 +90,26 @@ def test_filters(responder):
     assert found(component="api") == [one.id]
     assert found(tag="capacity") == [one.id]
     assert found(status="resolved") == []
+
+
+def test_search_treats_percent_and_underscore_literally(responder):
+    plain = factories.incident(responder, title="Errors on checkout")
+    marked = factories.incident(responder, title="100% of requests failing",
+                                started_at=at(60), detected_at=at(61))
+    found = lambda q: [i.id for i in db.session.scalars(  # noqa: E731
+        incidents.filter_query({"q": q}))]
+    assert found("%") == [marked.id]
+    assert found("_") == []
+    assert plain.id in found("checkout")
+
+
+def test_edit_audits_label_and_component_changes(responder):
+    factories.component("API", slug="api-audit")
+    incident = factories.incident(responder, tags=["capacity"])
+    incidents.update(incident, {"version": incident.version, "tags": ["database"],
+                                "components": ["api-audit"]}, responder)
+    db.session.commit()
+    entry = db.session.scalars(sa.select(AuditEntry).where(
+        AuditEntry.action == "incident.update")).one()
+    assert entry.changes["tags"] == [["capacity"], ["database"]]
+    assert entry.changes["components"] == [{}, {"api-audit": "partial_outage"}]

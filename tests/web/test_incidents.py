@@ -78,7 +78,8 @@ def test_list_shows_each_incident_with_its_facts(as_responder, responder):
     assert 'href="/incidents?tag=capacity"' in html
     assert "2026-11-16 10:00 UTC" in html  # started
     assert '<td class="nowrap">30m</td>' in html  # the resolved one's duration
-    assert re.search(r'<td class="nowrap">\d+h \d+m <span class="muted">ongoing', html)
+    ongoing = r'<td class="nowrap">\d+d \d+h \d+m <span class="muted">ongoing'
+    assert re.search(ongoing, html)  # days, once past a day
     assert as_responder.get("/").status_code == 200
 
 
