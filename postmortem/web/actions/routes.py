@@ -20,7 +20,7 @@ from postmortem.models.types import utcnow
 from postmortem.web.access import require_login, role_required
 from postmortem.web.actions.forms import ActionItemForm, StatusForm
 from postmortem.web.auth.urls import MAX_ID, safe_next
-from postmortem.web.forms import apply_errors
+from postmortem.web.forms import apply_errors, submit
 
 bp = Blueprint("actions", __name__)
 require_login(bp)
@@ -63,15 +63,11 @@ def create(incident_id: int):
     """Add an action item; bad input comes back on the form page, text kept."""
     incident = incidents.get(incident_id)
     form = ActionItemForm()
-    if form.validate_on_submit():
-        try:
-            item = actions.create(incident, form.values(), _me())
-        except ValidationError as exc:
-            apply_errors(form, exc)
-        else:
-            db.session.commit()
-            flash(f"Added action item “{item.title}”.", "success")
-            return redirect(incident_path(incident.id, "action-items"))
+    saved, _item = submit(
+        form, lambda: actions.create(incident, form.values(), _me()),
+        lambda item: f"Added action item “{item.title}”.")
+    if saved:
+        return redirect(incident_path(incident.id, "action-items"))
     return render_template("actions/new.html", incident=incident, form=form), 422
 
 

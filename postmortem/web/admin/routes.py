@@ -20,7 +20,7 @@ from postmortem.models import User
 from postmortem.web.access import require_login, role_required
 from postmortem.web.admin.forms import TokenForm, UserEditForm, UserForm
 from postmortem.web.auth.urls import MAX_ID
-from postmortem.web.forms import apply_errors
+from postmortem.web.forms import apply_errors, form_status, submit
 
 bp = Blueprint("admin", __name__, url_prefix="/admin")
 require_login(bp)
@@ -28,11 +28,6 @@ require_login(bp)
 
 def _me() -> User:
     return current_user._get_current_object()
-
-
-def _status(form) -> int:
-    """422 when a submitted form is sent back with errors."""
-    return 422 if form.errors or form.form_errors else 200
 
 
 @bp.get("/users")
@@ -47,16 +42,13 @@ def users():
 def create_user():
     """Add a user with a role and a first password."""
     form = UserForm()
-    if form.validate_on_submit():
-        try:
-            user = accounts.create_user(form.values(), actor=_me())
-        except ValidationError as exc:
-            apply_errors(form, exc)
-        else:
-            db.session.commit()
-            flash(f"Added {user.role} {user.email}.", "success")
-            return redirect(url_for(".users"))
-    return render_template("admin/user_form.html", form=form, user=None), _status(form)
+    saved, _user = submit(
+        form, lambda: accounts.create_user(form.values(), actor=_me()),
+        lambda user: f"Added {user.role} {user.email}.")
+    if saved:
+        return redirect(url_for(".users"))
+    return render_template("admin/user_form.html", form=form,
+                           user=None), form_status(form)
 
 
 @bp.route(f"/users/<int(max={MAX_ID}):user_id>/edit", methods=["GET", "POST"])
@@ -65,17 +57,13 @@ def edit_user(user_id: int):
     """Change a user's name, email or role, reset the password, deactivate."""
     user = db.get_or_404(User, user_id)
     form = UserEditForm(obj=user)
-    if form.validate_on_submit():
-        try:
-            accounts.update_user(user, form.values(), actor=_me())
-        except ValidationError as exc:
-            db.session.rollback()
-            apply_errors(form, exc)
-        else:
-            db.session.commit()
-            flash(f"Saved {user.email}.", "success")
-            return redirect(url_for(".users"))
-    return render_template("admin/user_form.html", form=form, user=user), _status(form)
+    saved, _user = submit(form, lambda: accounts.update_user(user, form.values(),
+                                                             actor=_me()),
+                          f"Saved {user.email}.")
+    if saved:
+        return redirect(url_for(".users"))
+    return render_template("admin/user_form.html", form=form,
+                           user=user), form_status(form)
 
 
 @bp.route("/tokens", methods=["GET", "POST"])
@@ -96,7 +84,7 @@ def tokens():
             return response
     everyone = accounts.all_tokens() if current_user.has_role("admin") else None
     return render_template("admin/tokens.html", form=form, everyone=everyone,
-                           own=accounts.tokens_of(_me())), _status(form)
+                           own=accounts.tokens_of(_me())), form_status(form)
 
 
 @bp.post(f"/tokens/<int(max={MAX_ID}):token_id>/revoke")

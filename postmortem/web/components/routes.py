@@ -6,16 +6,19 @@ from flask import Blueprint, flash, redirect, render_template, url_for
 from flask_login import current_user
 
 from postmortem.domain import components
-from postmortem.domain.errors import ValidationError
 from postmortem.extensions import db
 from postmortem.models import Component
 from postmortem.web.access import require_login, role_required
 from postmortem.web.auth.urls import MAX_ID
 from postmortem.web.components.forms import ComponentForm, DeleteForm
-from postmortem.web.forms import apply_errors
+from postmortem.web.forms import form_status, submit
 
 bp = Blueprint("components", __name__, url_prefix="/components")
 require_login(bp)
+
+
+def _me():
+    return current_user._get_current_object()
 
 
 @bp.get("")
@@ -32,18 +35,13 @@ def index():
 def create():
     """Add a component."""
     form = ComponentForm()
-    if form.validate_on_submit():
-        try:
-            component = components.create_component(
-                form.values(), current_user._get_current_object())
-        except ValidationError as exc:
-            apply_errors(form, exc)
-        else:
-            db.session.commit()
-            flash(f"Added component {component.name}.", "success")
-            return redirect(url_for(".index"))
-    status = 422 if form.errors or form.form_errors else 200
-    return render_template("components/form.html", form=form, component=None), status
+    saved, _component = submit(
+        form, lambda: components.create_component(form.values(), _me()),
+        lambda component: f"Added component {component.name}.")
+    if saved:
+        return redirect(url_for(".index"))
+    return render_template("components/form.html", form=form,
+                           component=None), form_status(form)
 
 
 @bp.route(f"/<int(max={MAX_ID}):component_id>/edit", methods=["GET", "POST"])
@@ -52,20 +50,13 @@ def edit(component_id: int):
     """Change a component's name, slug, description, group or position."""
     component = db.get_or_404(Component, component_id)
     form = ComponentForm(obj=component)
-    if form.validate_on_submit():
-        try:
-            components.update_component(component, form.values(),
-                                        current_user._get_current_object())
-        except ValidationError as exc:
-            db.session.rollback()
-            apply_errors(form, exc)
-        else:
-            db.session.commit()
-            flash(f"Saved component {component.name}.", "success")
-            return redirect(url_for(".index"))
-    status = 422 if form.errors or form.form_errors else 200
+    saved, _component = submit(
+        form, lambda: components.update_component(component, form.values(), _me()),
+        lambda component: f"Saved component {component.name}.")
+    if saved:
+        return redirect(url_for(".index"))
     return render_template("components/form.html", form=form,
-                           component=component), status
+                           component=component), form_status(form)
 
 
 @bp.route(f"/<int(max={MAX_ID}):component_id>/delete", methods=["GET", "POST"])

@@ -29,7 +29,7 @@ from postmortem.domain.errors import Conflict, ValidationError
 from postmortem.extensions import db
 from postmortem.web.access import require_login, role_required
 from postmortem.web.actions.forms import ActionItemForm
-from postmortem.web.forms import apply_errors
+from postmortem.web.forms import apply_errors, form_status, submit
 from postmortem.web.incidents import forms
 
 bp = Blueprint("incidents", __name__)
@@ -58,17 +58,12 @@ def index():
 def new():
     """Declare an incident."""
     form = forms.incident_form(components.list_components(), accounts.list_users())
-    if form.validate_on_submit():
-        try:
-            incident = incidents.declare(form.domain_data(), current_user)
-        except ValidationError as exc:
-            db.session.rollback()
-            apply_errors(form, exc)
-        else:
-            db.session.commit()
-            flash(f"Incident #{incident.id} declared.", "success")
-            return redirect(url_for(".show", incident_id=incident.id))
-    return render_template("incidents/new.html", form=form), _status(form)
+    saved, incident = submit(
+        form, lambda: incidents.declare(form.domain_data(), current_user),
+        lambda incident: f"Incident #{incident.id} declared.")
+    if saved:
+        return redirect(url_for(".show", incident_id=incident.id))
+    return render_template("incidents/new.html", form=form), form_status(form)
 
 
 @bp.get("/incidents/<int:incident_id>")
@@ -109,7 +104,7 @@ def edit(incident_id: int):
             flash("Incident saved.", "success")
             return redirect(url_for(".show", incident_id=incident.id))
     return render_template("incidents/edit.html", form=form, incident=incident,
-                           conflict=False), _status(form)
+                           conflict=False), form_status(form)
 
 
 @bp.post("/incidents/<int:incident_id>/updates")
@@ -142,19 +137,14 @@ def edit_event(incident_id: int, event_id: int):
     incident = incidents.get(incident_id)
     event = events.get(incident, event_id)
     form = forms.EventForm(prefix="event", obj=event)
-    if form.validate_on_submit():
-        try:
-            events.edit(event, form.domain_data(), current_user)
-        except ValidationError as exc:
-            db.session.rollback()
-            apply_errors(form, exc)
-        else:
-            db.session.commit()
-            flash("Event saved.", "success")
-            return redirect(url_for(".show", incident_id=incident.id,
-                                    _anchor=f"event-{event.id}"))
+    saved, _event = submit(
+        form, lambda: events.edit(event, form.domain_data(), current_user),
+        "Event saved.")
+    if saved:
+        return redirect(url_for(".show", incident_id=incident.id,
+                                _anchor=f"event-{event.id}"))
     return render_template("incidents/edit_event.html", form=form, incident=incident,
-                           event=event), _status(form)
+                           event=event), form_status(form)
 
 
 @bp.post("/incidents/<int:incident_id>/events/<int:event_id>/star")
@@ -213,10 +203,6 @@ def _back(incident, form, anchor: str) -> str:
     """Where the timeline buttons return: the page they were pressed on."""
     endpoint = ".timeline" if form.back.data == "timeline" else ".show"
     return url_for(endpoint, incident_id=incident.id, _anchor=anchor)
-
-
-def _status(form) -> int:
-    return 422 if form.errors else 200
 
 
 def _save(incident, name: str, form, action: Callable[[dict], Any], done: str,
