@@ -75,6 +75,7 @@ def upgrade():
     sa.Column('id', sa.Integer(), nullable=False),
     sa.Column('title', sa.String(length=200), nullable=False),
     sa.Column('summary', sa.Text(), nullable=False),
+    sa.Column('summary_html', sa.Text(), nullable=False),
     sa.Column('severity', sa.String(length=8), nullable=False),
     sa.Column('impact', sa.String(length=16), nullable=False),
     sa.Column('status', sa.String(length=16), nullable=False),

@@ -54,8 +54,11 @@ def parse_csv(text: str) -> list[dict[str, str]]:
     `at,<metric>,<metric>…` as spreadsheets export it."""
     reader = csv.reader(io.StringIO((text or "").strip()))
     # Keep each row's own line number so errors point at the pasted line.
-    rows = [(reader.line_num, row) for row in reader
-            if any(cell.strip() for cell in row)]
+    try:
+        rows = [(reader.line_num, row) for row in reader
+                if any(cell.strip() for cell in row)]
+    except csv.Error as exc:  # e.g. a cell past the csv module's size limit
+        raise ValidationError({"csv": f"could not be read: {exc}"}) from None
     if len(rows) < 2:
         raise ValidationError({"csv": "needs a header line and at least one row"})
     header = [cell.strip().lower() for cell in rows[0][1]]

@@ -9,6 +9,7 @@ from sqlalchemy.orm.exc import StaleDataError
 
 from postmortem.domain import audit, components
 from postmortem.domain.errors import Conflict, NotFound, ValidationError
+from postmortem.domain.rendering import render_markdown
 from postmortem.domain.values import Fields
 from postmortem.domain.vocabulary import (
     COMPONENT_STATUSES,
@@ -165,6 +166,7 @@ def declare(data: Any, actor: User) -> Incident:
     _match_resolution(values["status"], values.get("resolved_at"), None)
     found = components.by_slugs(list(values["components"]), "components")
     incident = Incident(**{k: values[k] for k in SCALAR_FIELDS if k in values})
+    incident.summary_html = render_markdown(incident.summary or "")
     incident.commander = _commander(values.get("commander"))
     _set_labels(incident, values)
     db.session.add(incident)
@@ -198,6 +200,8 @@ def update(incident: Incident, data: Any, actor: User) -> Incident:
     for name in SCALAR_FIELDS:
         if name in values:
             setattr(incident, name, values[name])
+    if "summary" in values:
+        incident.summary_html = render_markdown(incident.summary)
     if "commander" in values:
         incident.commander = _commander(values["commander"])
     _set_labels(incident, values)

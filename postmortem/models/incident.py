@@ -28,6 +28,8 @@ class Incident(db.Model):
     id: so.Mapped[int] = so.mapped_column(primary_key=True)
     title: so.Mapped[str] = so.mapped_column(sa.String(200))
     summary: so.Mapped[str] = so.mapped_column(sa.Text, default="")
+    # Rendered and sanitised once when written, not on every page view.
+    summary_html: so.Mapped[str] = so.mapped_column(sa.Text, default="")
     severity: so.Mapped[str] = so.mapped_column(sa.String(8), index=True)
     impact: so.Mapped[str] = so.mapped_column(sa.String(16))
     status: so.Mapped[str] = so.mapped_column(sa.String(16), index=True)

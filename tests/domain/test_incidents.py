@@ -113,3 +113,13 @@ def test_edit_audits_label_and_component_changes(responder):
         AuditEntry.action == "incident.update")).one()
     assert entry.changes["tags"] == [["capacity"], ["database"]]
     assert entry.changes["components"] == [{}, {"api-audit": "partial_outage"}]
+
+
+def test_summary_is_rendered_and_sanitised_when_written(responder):
+    incident = factories.incident(responder, summary="**Down** <script>x()</script>")
+    assert incident.summary_html == "<p><strong>Down</strong> </p>"
+    incidents.update(incident, {"version": incident.version,
+                                "summary": "Back [up](javascript:alert(1))"},
+                     responder)
+    assert "javascript" not in incident.summary_html
+    assert incident.summary_html.startswith("<p>Back <a")
