@@ -4,12 +4,17 @@ from postmortem.models.action import ActionItem
 from postmortem.models.audit import AuditEntry
 from postmortem.models.component import Component
 from postmortem.models.event import ImpactSample, TimelineEvent
-from postmortem.models.incident import AffectedComponent, Incident, IncidentLabel
+from postmortem.models.incident import (
+    AffectedComponent,
+    Incident,
+    IncidentLabel,
+    IncidentMember,
+)
 from postmortem.models.update import ComponentChange, StatusUpdate
 from postmortem.models.user import ApiToken, User
 
 __all__ = [
     "ActionItem", "AffectedComponent", "ApiToken", "AuditEntry", "Component",
-    "ComponentChange", "ImpactSample", "Incident", "IncidentLabel",
+    "ComponentChange", "ImpactSample", "Incident", "IncidentLabel", "IncidentMember",
     "StatusUpdate", "TimelineEvent", "User",
 ]

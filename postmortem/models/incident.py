@@ -69,6 +69,9 @@ class Incident(db.Model):
         back_populates="incident", cascade="all, delete-orphan",
         passive_deletes=True,
     )
+    members: so.Mapped[list["IncidentMember"]] = so.relationship(
+        cascade="all, delete-orphan", lazy="selectin", order_by="IncidentMember.id",
+    )
 
     __mapper_args__ = {"version_id_col": version}
 
@@ -136,3 +139,22 @@ class IncidentLabel(db.Model):
     )
     kind: so.Mapped[str] = so.mapped_column(sa.String(16))
     value: so.Mapped[str] = so.mapped_column(sa.String(64))
+
+
+class IncidentMember(db.Model):
+    """Someone added to an incident: a private incident is visible to its
+    members, its commander and admins, and to nobody else."""
+
+    __tablename__ = "incident_member"
+    __table_args__ = (sa.UniqueConstraint("incident_id", "user_id"),)
+
+    id: so.Mapped[int] = so.mapped_column(primary_key=True)
+    incident_id: so.Mapped[int] = so.mapped_column(
+        sa.ForeignKey("incident.id", ondelete="CASCADE")
+    )
+    user_id: so.Mapped[int] = so.mapped_column(
+        sa.ForeignKey("user.id", ondelete="CASCADE"), index=True
+    )
+    added_at: so.Mapped[datetime] = so.mapped_column(UTCDateTime, default=utcnow)
+
+    user: so.Mapped[User] = so.relationship(lazy="joined")
