@@ -6,9 +6,11 @@ import sqlalchemy as sa
 
 from postmortem.domain import audit
 from postmortem.domain.errors import NotFound
-from postmortem.domain.incidents import check_milestones, check_not_future, save
+from postmortem.domain.milestones import check as check_milestones
+from postmortem.domain.milestones import check_not_future
 from postmortem.domain.rendering import render_markdown
 from postmortem.domain.values import Fields
+from postmortem.domain.versioning import save
 from postmortem.domain.vocabulary import EVENT_KINDS
 from postmortem.extensions import db
 from postmortem.models import Incident, TimelineEvent, User

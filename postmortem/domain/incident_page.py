@@ -247,25 +247,3 @@ def differences(incident: Incident, data: dict[str, Any]) -> list[Difference]:
         if _comparable(new) != _comparable(old):
             rows.append(Difference(name, text, display(old), display(new)))
     return rows
-
-
-def record_csv(incident: Incident, text: str, actor) -> list:
-    """Store impact samples pasted as CSV; every problem is reported against
-    the pasted text, naming the sample it came from."""
-    rows = impact.parse_csv(text)
-    try:
-        return impact.record(incident, rows, actor)
-    except ValidationError as exc:
-        raise ValidationError({"csv": "; ".join(
-            _csv_problem(rows, key, message) for key, message in exc.fields.items()
-        )}) from None
-
-
-def _csv_problem(rows: list[dict[str, str]], key: str, message: str) -> str:
-    if key.startswith("[") and "]." in key:
-        index, field = key[1:].split("].", 1)
-        if index.isdigit() and int(index) < len(rows):
-            row = rows[int(index)]
-            return (f"{row['metric'] or 'metric'} at {row['at'] or '?'}: "
-                    f"{field} {message}")
-    return message

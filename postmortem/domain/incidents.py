@@ -5,12 +5,15 @@ from typing import Any
 
 import sqlalchemy as sa
 import sqlalchemy.orm as so
-from sqlalchemy.orm.exc import StaleDataError
 
-from postmortem.domain import audit, components
-from postmortem.domain.errors import Conflict, NotFound, ValidationError
+from postmortem.domain import audit, components, milestones
+from postmortem.domain.errors import NotFound, ValidationError
+
+# Older import sites; these live in modules named for what they are.
+from postmortem.domain.milestones import check_not_future  # noqa: F401
 from postmortem.domain.rendering import render_markdown
 from postmortem.domain.values import Fields
+from postmortem.domain.versioning import require_version, save  # noqa: F401
 from postmortem.domain.vocabulary import (
     COMPONENT_STATUSES,
     DETECTION_SOURCES,
@@ -36,17 +39,7 @@ SCALAR_FIELDS = (
     "is_public", "users_affected", "percent_users_affected", "peak_user_reports",
     *MILESTONES,
 )
-# Clocks drift and people type fast; anything further ahead is a mistake.
-FUTURE_LEEWAY = timedelta(minutes=10)
 DEFAULT_AFFECTED_STATUS = "partial_outage"
-
-
-def check_not_future(fields: Fields, *names: str) -> None:
-    limit = utcnow() + FUTURE_LEEWAY
-    for name in names:
-        value = fields.values.get(name)
-        if isinstance(value, datetime) and value > limit:
-            fields.error(name, "is in the future")
 
 
 def _clean(data: Any, partial: bool) -> dict[str, Any]:
@@ -64,7 +57,7 @@ def _clean(data: Any, partial: bool) -> dict[str, Any]:
     fields.time("started_at", default=utcnow())
     for name in MILESTONES[1:]:
         fields.time(name)
-    check_not_future(fields, *MILESTONES)
+    milestones.check_not_future(fields, *MILESTONES)
     for name in LABEL_FIELDS:
         fields.strings(name)
     fields.text("commander", 254, default=None)
@@ -92,24 +85,6 @@ def _clean_components(fields: Fields, raw: Any) -> dict[str, str]:
         else:
             fields.error("components", "must be a list of component slugs or objects")
     return out
-
-
-def check_milestones(values: dict[str, datetime | None], field_for=None) -> None:
-    """Milestones cannot come before the impact began, nor after resolution."""
-    field_for = field_for or {}
-    errors = {}
-    started = values.get("started_at")
-    resolved = values.get("resolved_at")
-    for name in MILESTONES[1:]:
-        value = values.get(name)
-        if value is None:
-            continue
-        if started and value < started:
-            errors[field_for.get(name, name)] = "cannot be before started_at"
-        elif resolved and name != "resolved_at" and value > resolved:
-            errors[field_for.get(name, name)] = "cannot be after resolved_at"
-    if errors:
-        raise ValidationError(errors)
 
 
 def _commander(email: str | None) -> User | None:
@@ -149,20 +124,32 @@ def set_affected(incident: Incident, wanted: dict[str, Component | str],
                              if a.component.slug in wanted]
 
 
+# Declared within this long of the impact's start, the incident is being
+# logged live: declaring is detecting. Further back, it is a write-up after
+# the fact, and the best guess for detection is the start of the impact.
+LIVE_WINDOW = timedelta(hours=12)
+
+
+def _default_detection(values: dict[str, Any]) -> None:
+    if values.get("detected_at") is not None:
+        return
+    # Whole seconds, as forms offer them: an update posted in the same second
+    # must not come before detection.
+    now = utcnow().replace(microsecond=0)
+    if now - values["started_at"] > LIVE_WINDOW:
+        values["detected_at"] = values["started_at"]
+        return
+    latest = min(now, values.get("resolved_at") or now)
+    values["detected_at"] = max(values["started_at"], latest)
+
+
 def declare(data: Any, actor: User) -> Incident:
     """Open a new incident from raw input."""
     values = _clean(data, partial=False)
-    values.setdefault("detected_at", None)
-    if values["detected_at"] is None:
-        # Declaring is detecting, unless this is a write-up after the fact.
-        # Whole seconds, as forms offer them: an update posted in the same
-        # second must not come before detection.
-        now = utcnow().replace(microsecond=0)
-        latest = min(now, values.get("resolved_at") or now)
-        values["detected_at"] = max(values["started_at"], latest)
+    _default_detection(values)
     if values["status"] == "resolved" and values.get("resolved_at") is None:
         values["resolved_at"] = values["detected_at"]
-    check_milestones(values)
+    milestones.check(values)
     _match_resolution(values["status"], values.get("resolved_at"), None)
     found = components.by_slugs(list(values["components"]), "components")
     incident = Incident(**{k: values[k] for k in SCALAR_FIELDS if k in values})
@@ -181,19 +168,45 @@ def update(incident: Incident, data: Any, actor: User) -> Incident:
     """Apply an edit that names the version it was based on."""
     values = _clean(data, partial=True)
     require_version(incident, data, "incident")
-    merged = {name: values.get(name, getattr(incident, name)) for name in MILESTONES}
-    check_milestones(merged)
-    status = values.get("status", incident.status)
-    if status == "resolved" and merged["resolved_at"] is None:
-        values["resolved_at"] = utcnow()
-    elif status != "resolved":
-        _match_resolution(status, values.get("resolved_at"), incident.resolved_at)
-        values["resolved_at"] = None
-        if incident.resolved_at is not None:
-            reopen_windows(incident, incident.resolved_at)
+    milestones.check({name: values.get(name, getattr(incident, name))
+                      for name in MILESTONES})
+    _resolution(incident, values)
     changes = audit.diff(incident, {k: v for k, v in values.items()
                                     if k in SCALAR_FIELDS})
     changes |= _scope_changes(incident, values)
+    if incident.resolved_at is not None and values.get("resolved_at", 0) is None:
+        milestones.reopen_windows(incident, incident.resolved_at)
+    _apply(incident, values)
+    if incident.resolved_at:
+        milestones.close_windows(incident, incident.resolved_at)
+    save(incident)
+    audit.record(actor, "incident.update", incident, changes)
+    return incident
+
+
+def _resolution(incident: Incident, values: dict[str, Any]) -> None:
+    """The resolution time an edit implies. Resolving without a time takes
+    the time of the last status update, or now for an incident being logged
+    live; a write-up after the fact must say when, never get today's date."""
+    status = values.get("status", incident.status)
+    if status != "resolved":
+        _match_resolution(status, values.get("resolved_at"), incident.resolved_at)
+        values["resolved_at"] = None
+        return
+    if values.get("resolved_at", incident.resolved_at) is not None:
+        return
+    last = milestones.last_update_time(incident)
+    if last is not None and last >= incident.started_at:
+        values["resolved_at"] = last
+    elif utcnow() - incident.started_at <= LIVE_WINDOW:
+        values["resolved_at"] = utcnow().replace(microsecond=0)
+    else:
+        raise ValidationError({"resolved_at": "is needed to resolve an incident "
+                                              "logged after the fact: when was it "
+                                              "resolved?"})
+
+
+def _apply(incident: Incident, values: dict[str, Any]) -> None:
     # Labels and components live in other tables: touching the row bumps
     # `version` (once) even when only they change, so stale copies are refused.
     incident.updated_at = utcnow()
@@ -208,11 +221,6 @@ def update(incident: Incident, data: Any, actor: User) -> Incident:
     if "components" in values:
         found = components.by_slugs(list(values["components"]), "components")
         set_affected(incident, found, values["components"], replace=True)
-    if incident.resolved_at:
-        close_windows(incident, incident.resolved_at)
-    save(incident)
-    audit.record(actor, "incident.update", incident, changes)
-    return incident
 
 
 def _scope_changes(incident: Incident, values: dict[str, Any]) -> dict[str, list]:
@@ -236,45 +244,6 @@ def _match_resolution(status: str, resolved_at: datetime | None,
             microsecond=0):
         raise ValidationError({"resolved_at": "needs the status resolved; leave it "
                                               "empty for an open incident"})
-
-
-def reopen_windows(incident: Incident, resolved_at: datetime) -> None:
-    """A reopened incident affects again the components its resolution
-    closed (not those an update had already marked operational)."""
-    for row in incident.affected:
-        if row.ended_at == resolved_at and row.status != "operational":
-            row.ended_at = None
-
-
-def require_version(obj: Any, data: Any, what: str) -> None:
-    """Refuse an edit based on another version than the stored one."""
-    version = data.get("version")
-    if isinstance(version, str) and version.isdigit():
-        version = int(version)
-    if not isinstance(version, int) or isinstance(version, bool):
-        raise ValidationError({"version": "is required: the version you edited"})
-    if version != obj.version:
-        raise Conflict(
-            f"This {what} was changed by someone else (now version {obj.version}, "
-            f"you edited {version}). Review the changes and save again.",
-            {"version": f"is stale; current version is {obj.version}"},
-        )
-
-
-def close_windows(incident: Incident, at: datetime) -> None:
-    for row in incident.affected:
-        if row.ended_at is None:
-            row.ended_at = at
-
-
-def save(obj: Any) -> None:
-    """Flush, turning a lost optimistic-locking race into a Conflict."""
-    try:
-        db.session.flush()
-    except StaleDataError:
-        db.session.rollback()
-        raise Conflict("This was changed by someone else while you saved. "
-                       "Reload and try again.") from None
 
 
 def get(incident_id: Any, include_private: bool = True) -> Incident:

@@ -7,7 +7,7 @@ gets the same clear message wherever it comes from.
 import math
 import re
 from collections.abc import Iterable, Mapping
-from datetime import UTC, date, datetime
+from datetime import UTC, date, datetime, timedelta
 from typing import Any
 from urllib.parse import urlparse
 
@@ -35,7 +35,30 @@ def parse_time(value: Any) -> datetime:
         raise ValueError("must be an ISO 8601 time string")
     if parsed.tzinfo is None or parsed.utcoffset() is None:
         raise ValueError("must include a time zone, e.g. Z or +00:00")
-    return parsed.astimezone(UTC)
+    return plausible(parsed.astimezone(UTC))
+
+
+# Nothing this tool records happened before it could have: a year like 21 is
+# a two-digit year read literally, and a time days ahead is a typo.
+EARLIEST = datetime(1990, 1, 1, tzinfo=UTC)
+FUTURE_LIMIT = timedelta(days=1)
+
+
+def plausible(value: datetime) -> datetime:
+    """`value`, if it is a time an incident could have happened at."""
+    if value < EARLIEST:
+        raise ValueError(f"must be in 1990 or later (year {value.year} read: "
+                         "write the year in full, e.g. 2021)")
+    if value > datetime.now(UTC) + FUTURE_LIMIT:
+        raise ValueError("is in the future: more than a day ahead of now")
+    return value
+
+
+def format_utc(value: datetime | None) -> str:
+    """A time as every page shows it: 24-hour `YYYY-MM-DD HH:MM` UTC."""
+    if value is None:
+        return ""
+    return value.astimezone(UTC).strftime("%Y-%m-%d %H:%M")
 
 
 class Fields:

@@ -10,11 +10,17 @@ from postmortem.models.incident import (
     IncidentLabel,
     IncidentMember,
 )
+from postmortem.models.submission import (
+    FormSubmission,
+    IdempotencyKey,
+    UpdateTemplate,
+)
 from postmortem.models.update import ComponentChange, StatusUpdate
 from postmortem.models.user import ApiToken, User
 
 __all__ = [
     "ActionItem", "AffectedComponent", "ApiToken", "AuditEntry", "Component",
-    "ComponentChange", "ImpactSample", "Incident", "IncidentLabel", "IncidentMember",
-    "StatusUpdate", "TimelineEvent", "User",
+    "ComponentChange", "FormSubmission", "IdempotencyKey", "ImpactSample", "Incident",
+    "IncidentLabel", "IncidentMember", "StatusUpdate", "TimelineEvent",
+    "UpdateTemplate", "User",
 ]

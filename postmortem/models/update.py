@@ -33,11 +33,17 @@ class StatusUpdate(db.Model):
     updated_at: so.Mapped[datetime] = so.mapped_column(
         UTCDateTime, default=utcnow, onupdate=utcnow
     )
+    # Set when someone corrects the update: a public status page must say so.
+    edited_at: so.Mapped[datetime | None] = so.mapped_column(UTCDateTime)
+    # Bumped on every UPDATE: an edit or delete naming an older one is refused.
+    version: so.Mapped[int] = so.mapped_column(default=1, server_default="1")
 
     author: so.Mapped[User | None] = so.relationship(lazy="joined")
     component_changes: so.Mapped[list["ComponentChange"]] = so.relationship(
         cascade="all, delete-orphan", lazy="selectin", order_by="ComponentChange.id"
     )
+
+    __mapper_args__ = {"version_id_col": version}
 
 
 class ComponentChange(db.Model):

@@ -123,3 +123,27 @@ def test_summary_is_rendered_and_sanitised_when_written(responder):
                      responder)
     assert "javascript" not in incident.summary_html
     assert incident.summary_html.startswith("<p>Back <a")
+
+
+def test_a_back_dated_declare_is_detected_when_its_impact_began(responder):
+    incident = incidents.declare({"title": "Old outage",
+                                  "started_at": "2021-03-01T10:00:00Z"}, responder)
+    assert incident.detected_at == incident.started_at
+    assert incidents.durations(incident)["to_detect"] == 0
+
+
+def test_resolving_a_back_dated_incident_by_edit_uses_the_last_update(responder):
+    from postmortem.domain import updates
+    from postmortem.domain.errors import ValidationError
+
+    incident = incidents.declare({"title": "Old outage",
+                                  "started_at": "2021-03-01T10:00:00Z"}, responder)
+    with pytest.raises(ValidationError) as caught:
+        incidents.update(incident, {"status": "resolved",
+                                    "version": incident.version}, responder)
+    assert "resolved_at" in caught.value.fields
+    updates.post(incident, {"status": "monitoring", "message": "m",
+                            "posted_at": "2021-03-01T12:30:00Z"}, responder)
+    incidents.update(incident, {"status": "resolved", "version": incident.version},
+                     responder)
+    assert incident.resolved_at.isoformat() == "2021-03-01T12:30:00+00:00"

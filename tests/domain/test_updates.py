@@ -165,7 +165,8 @@ def test_resolving_before_detection_is_refused(responder, incident):
     """Resolving before the incident was detected is refused, naming posted_at."""
     with pytest.raises(ValidationError) as caught:
         post(incident, responder, "resolved", 2)
-    assert caught.value.fields == {"posted_at": "cannot be after resolved_at"}
+    assert caught.value.fields == {
+        "posted_at": "cannot be after the incident was resolved"}
     assert incident.resolved_at is None and stored_updates() == []
 
 

@@ -213,3 +213,21 @@ def test_partial_null_clears_a_value_whose_default_is_empty():
     fields.text("summary", 100)
     fields.choice("detection_source", ("monitoring",))
     assert fields.result() == {"summary": "", "detection_source": None}
+
+
+@pytest.mark.parametrize("raw, message", [
+    ("1989-12-31T23:59:00Z", "1990 or later"),
+    ("0021-11-16T09:00:00Z", "year 21"),
+    ("2999-01-01T00:00:00Z", "more than a day ahead"),
+])
+def test_implausible_times_are_refused(raw, message):
+    fields = Fields({"at": raw})
+    fields.time("at")
+    assert message in fields.errors["at"]
+
+
+def test_a_time_within_a_day_ahead_parses():
+    soon = datetime.now(UTC) + timedelta(hours=20)
+    fields = Fields({"at": soon.isoformat()})
+    fields.time("at")
+    assert fields.errors == {}

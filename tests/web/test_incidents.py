@@ -265,7 +265,7 @@ def test_declare_private_incident(as_responder):
     ({"status": "on_fire"}, "status", "Not a valid choice"),
     ({"detection_source": "psychic"}, "detection_source", "Not a valid choice"),
     ({"detected_at": form_time(at(-30))}, "detected_at",
-     "cannot be before started_at"),
+     "cannot be before the impact started"),
     ({"started_at": "2099-01-01T00:00"}, "started_at", "is in the future"),
     ({"started_at": "yesterday morning"}, "started_at", "Not a valid datetime"),
     ({"percent_users_affected": "140"}, "percent_users_affected",

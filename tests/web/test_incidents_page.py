@@ -207,7 +207,7 @@ def test_update_and_event_without_a_time_happen_when_posted(as_responder,
     ({"update-status": "exploded"}, "update-status", "Not a valid choice"),
     ({"update-posted_at": "2099-01-01T10:00"}, "update-posted_at", "in the future"),
     ({"update-posted_at": form_time(at(-60))}, "update-posted_at",
-     "cannot be before started_at"),
+     "cannot be before the impact started"),
     ({"update-posted_at": "soon"}, "update-posted_at", "Not a valid datetime"),
     ({"update-message": "m" * 20_001}, "update-message", "20000 characters"),
 ])

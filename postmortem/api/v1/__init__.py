@@ -3,10 +3,10 @@
 from collections.abc import Iterable
 from typing import Any
 
-from flask import Blueprint, current_app, g, request
+from flask import Blueprint, Response, current_app, g, json, request
 from flask_login import current_user
 
-from postmortem.domain import accounts
+from postmortem.domain import accounts, idempotency
 from postmortem.domain.errors import DomainError, Forbidden, ValidationError
 from postmortem.domain.values import Fields
 from postmortem.extensions import csrf, db
@@ -142,9 +142,56 @@ def per_page(args: Any, errors: dict[str, str]) -> int:
     return fields.values.get("per_page", 1)
 
 
-def created(body: dict[str, Any], location: str | None = None):
-    """A 201 response, with a Location when the new thing has its own URL."""
-    return body, 201, {"Location": location} if location else {}
+def created(body: Any, location: str | None = None):
+    """Commit, and answer 201 (with a Location when the new thing has its own
+    URL). The answer is built, and kept for its Idempotency-Key, before the
+    commit, so the commit is the last thing that can fail: a 500 never hides
+    a saved write, and a retry with the key gets this answer."""
+    return commit_and_answer(body, 201, location)
+
+
+def commit_and_answer(body: Any, status: int = 200, location: str | None = None):
+    text = json.dumps(body)
+    claim = g.pop("idempotency_claim", None)
+    if claim is not None:
+        idempotency.remember(claim, status, text, location)
+    db.session.commit()
+    response = Response(text, status, mimetype="application/json")
+    if location:
+        response.headers["Location"] = location
+    return response
+
+
+# --- Idempotency-Key on every POST (see domain/idempotency.py) ---
+@bp.before_request
+def replay_idempotent_post():
+    """A POST repeating an Idempotency-Key gets the first answer, unwritten."""
+    key = request.headers.get("Idempotency-Key")
+    if request.method != "POST" or key is None or "api_user" not in g:
+        return None
+    found = idempotency.claim(g.api_user.id, key, idempotency.fingerprint(
+        request.method, request.full_path, request.get_data()))
+    if isinstance(found, idempotency.Answer):
+        response = Response(found.body, found.status_code,
+                            mimetype="application/json")
+        if found.location:
+            response.headers["Location"] = found.location
+        response.headers["Idempotent-Replayed"] = "true"
+        return response
+    g.idempotency_claim = found
+    return None
+
+
+@bp.after_request
+def remember_idempotent_answer(response):
+    """For a view that committed on its own: keep its answer for the key."""
+    claim = g.pop("idempotency_claim", None)
+    if claim is not None and 200 <= response.status_code < 300:
+        idempotency.remember(claim, response.status_code,
+                             response.get_data(as_text=True),
+                             response.headers.get("Location"))
+        db.session.commit()
+    return response
 
 
 @bp.errorhandler(DomainError)

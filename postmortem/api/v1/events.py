@@ -2,7 +2,7 @@
 
 from flask import url_for
 
-from postmortem.api.v1 import api_user, bp, created, json_body
+from postmortem.api.v1 import api_user, bp, commit_and_answer, created, json_body
 from postmortem.api.v1 import serializers as out
 from postmortem.domain import events, incidents
 from postmortem.extensions import db
@@ -22,7 +22,6 @@ def add_event(incident_id: int):
     user = api_user("responder")
     data = json_body(out.EVENT_FIELDS, out.EVENT_READ_ONLY)
     event = events.add(incidents.get(incident_id), data, user)
-    db.session.commit()
     return created(out.event(event), url_for(
         "api_v1.get_event", incident_id=incident_id, event_id=event.id))
 
@@ -41,8 +40,7 @@ def edit_event(incident_id: int, event_id: int):
     data = json_body(out.EVENT_FIELDS, out.EVENT_READ_ONLY)
     event = events.get(incidents.get(incident_id), event_id)
     events.edit(event, data, user)
-    db.session.commit()
-    return out.event(event)
+    return commit_and_answer(out.event(event))
 
 
 @bp.delete("/incidents/<int:incident_id>/events/<int:event_id>")

@@ -481,3 +481,69 @@ DOCUMENT: dict[str, Any] = {
 def openapi():
     """The OpenAPI document; open to all, so tools can read it before a token."""
     return DOCUMENT
+
+
+# --- On-call corrections and Idempotency-Key (issue 8) ---
+SCHEMAS["StatusUpdate"]["properties"] |= {
+    "component_changes": {"type": "array", "items": closed({
+        "slug": {"type": "string"}, "old_status": nullable(enum(COMPONENT_STATUSES)),
+        "new_status": enum(COMPONENT_STATUSES)})},
+    "edited_at": nullable(TIME | {"description": "when it was last corrected"}),
+    "version": {"type": "integer"},
+}
+SCHEMAS["StatusUpdate"]["required"] = list(SCHEMAS["StatusUpdate"]["properties"])
+_UPDATE_READ_ONLY = ("id", "incident_id", "message_html", "author", "created_at",
+                     "edited_at", "version", "component_changes")
+SCHEMAS["StatusUpdateCreate"] = obj(
+    SCHEMAS["StatusUpdateCreate"]["properties"] | {}, ("status", "message"),
+    _UPDATE_READ_ONLY)
+for _read_only in _UPDATE_READ_ONLY:
+    SCHEMAS["StatusUpdateCreate"]["properties"][_read_only] = {"readOnly": True}
+SCHEMAS["StatusUpdatePatch"] = obj({
+    "status": enum(INCIDENT_STATUSES),
+    "message": text(20_000, minLength=1, description="Markdown, public"),
+    "posted_at": TIME_IN,
+    "component_statuses": {"type": "object",
+                           "additionalProperties": enum(COMPONENT_STATUSES),
+                           "description": "replaces the update's changes"},
+    "version": VERSION,
+}, ("version",), tuple(n for n in _UPDATE_READ_ONLY if n != "version"))
+SCHEMAS["SamplesDeleted"] = closed({"deleted": {"type": "integer"}})
+UPDATE_ID = path_param("update_id", ID, 1)
+SAMPLE_ID = path_param("sample_id", ID, 1)
+PATHS[f"{INCIDENT}/updates"]["post"]["responses"] = (
+    ok("StatusUpdate", "201", "Posted", location=True)
+    | error_refs("400", "401", "403", "404", "422"))
+PATHS[f"{INCIDENT}/updates/{{update_id}}"] = {
+    "parameters": [INCIDENT_ID, UPDATE_ID],
+    "get": read("Get a status update", "StatusUpdate", "404"),
+    "patch": write("Correct a status update (optimistic locking with version)",
+                   "StatusUpdatePatch", ok("StatusUpdate"), "404", "409"),
+    "delete": delete("Delete a status update") | {"parameters": [
+        query("version", {"type": "integer"}, "the version seen (required)")]},
+}
+PATHS[f"{INCIDENT}/updates/{{update_id}}"]["delete"]["responses"] |= error_refs(
+    "409", "422")
+PATHS[f"{INCIDENT}/impact-samples"]["delete"] = {
+    "summary": "Delete the samples of one metric, optionally within a time range",
+    "parameters": [query("metric", {"type": "string", "pattern": METRIC_RE.pattern},
+                         "the metric (required)"),
+                   query("from", TIME_IN, "from this time (inclusive)"),
+                   query("to", TIME_IN, "to this time (inclusive)")],
+    "responses": ok("SamplesDeleted") | error_refs("400", "401", "403", "404",
+                                                   "422"),
+}
+PATHS[f"{INCIDENT}/impact-samples/{{sample_id}}"] = {
+    "parameters": [INCIDENT_ID, SAMPLE_ID],
+    "delete": delete("Delete one impact sample"),
+}
+IDEMPOTENCY_KEY = {
+    "name": "Idempotency-Key", "in": "header", "required": False,
+    "schema": {"type": "string", "minLength": 1, "maxLength": 255},
+    "description": "A key of your choice: a repeat of the request with the same "
+                   "key (for a day) gets the first answer and writes nothing; the "
+                   "same key with another body is a 422.",
+}
+for _item in PATHS.values():
+    if "post" in _item:
+        _item["post"].setdefault("parameters", []).append(IDEMPOTENCY_KEY)

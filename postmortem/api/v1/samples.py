@@ -1,9 +1,10 @@
 """Impact samples: the time series behind the "spike and recovery" chart."""
 
-from postmortem.api.v1 import api_user, bp, created, json_body
+from flask import request
+
+from postmortem.api.v1 import api_user, bp, commit_and_answer, created, json_body
 from postmortem.api.v1 import serializers as out
 from postmortem.domain import impact, incidents
-from postmortem.extensions import db
 
 
 @bp.get("/incidents/<int:incident_id>/impact-samples")
@@ -20,5 +21,21 @@ def record_samples(incident_id: int):
     user = api_user("responder")
     data = json_body(out.SAMPLE_FIELDS, out.SAMPLE_READ_ONLY)
     stored = impact.record(incidents.get(incident_id), data, user)
-    db.session.commit()
     return created(out.items(stored, out.sample))
+
+
+@bp.delete("/incidents/<int:incident_id>/impact-samples/<int:sample_id>")
+def delete_sample(incident_id: int, sample_id: int):
+    """Delete one impact sample."""
+    user = api_user("responder")
+    impact.delete(impact.get(incidents.get(incident_id), sample_id), user)
+    commit_and_answer(None)
+    return "", 204
+
+
+@bp.delete("/incidents/<int:incident_id>/impact-samples")
+def delete_samples(incident_id: int):
+    """Delete the samples of one `metric`, within `from` and `to` if given."""
+    user = api_user("responder")
+    deleted = impact.delete_range(incidents.get(incident_id), request.args, user)
+    return commit_and_answer({"deleted": deleted})

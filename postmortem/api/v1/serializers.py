@@ -30,7 +30,8 @@ INCIDENT_FIELDS = (
 )
 INCIDENT_READ_ONLY = ("id", "durations", "created_at", "updated_at", "url")
 UPDATE_FIELDS = ("status", "message", "posted_at", "component_statuses")
-UPDATE_READ_ONLY = ("id", "incident_id", "message_html", "author", "created_at")
+UPDATE_READ_ONLY = ("id", "incident_id", "message_html", "author", "created_at",
+                    "edited_at", "version", "component_changes")
 EVENT_FIELDS = ("occurred_at", "kind", "text", "key")
 EVENT_READ_ONLY = ("id", "incident_id", "text_html", "author", "created_at")
 SAMPLE_FIELDS = ("at", "metric", "value")
@@ -90,8 +91,13 @@ def status_update(row: StatusUpdate) -> dict[str, Any]:
         "posted_at": iso(row.posted_at),
         "component_statuses": {change.component.slug: change.new_status
                                for change in row.component_changes},
+        "component_changes": [{"slug": c.component.slug, "old_status": c.old_status,
+                               "new_status": c.new_status}
+                              for c in row.component_changes],
         "author": row.author.display_name if row.author else None,
         "created_at": iso(row.created_at),
+        "edited_at": iso(row.edited_at),
+        "version": row.version,
     }
 
 

@@ -190,8 +190,7 @@ def paste_samples(incident_id: int):
     incident = incidents.get(incident_id)
     form = forms.CsvForm(prefix="csv")
     return _save(incident, "csv", form,
-                 lambda data: incident_page.record_csv(incident, data["csv"],
-                                                       current_user),
+                 lambda data: impact.record_csv(incident, data["csv"], current_user),
                  "Samples recorded.", _on_page(incident, "impact"))
 
 
