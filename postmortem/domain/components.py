@@ -67,9 +67,26 @@ def _check_slug_free(slug: str, component: Component | None = None) -> None:
         raise ValidationError({"slug": "is already used by another component"})
 
 
+def _check_name_free(name: str, component: Component | None = None) -> None:
+    """Two components with one name cannot be told apart on a status page."""
+    other = db.session.scalar(sa.select(Component).where(
+        sa.func.lower(Component.name) == name.lower()))
+    if other is not None and other is not component:
+        raise ValidationError({"name": "is already used by another component"})
+
+
 def create_component(data: dict, actor: User) -> Component:
     values = _clean(data, partial=False)
-    _check_slug_free(values["slug"])
+    given_slug = isinstance(data, dict) and bool(data.get("slug"))
+    if given_slug:
+        _check_slug_free(values["slug"])
+    _check_name_free(values["name"])
+    try:
+        _check_slug_free(values["slug"])
+    except ValidationError:
+        # The slug was made from the name: the name is what to change.
+        raise ValidationError({"name": "makes the same slug as another "
+                                       f"component ({values['slug']})"}) from None
     component = Component(**values)
     db.session.add(component)
     db.session.flush()

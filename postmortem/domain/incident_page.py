@@ -7,6 +7,7 @@ to lazy-load. Its time must not grow much either, so it shows the newest
 part of a long timeline and links to a page holding all of it.
 """
 
+import hashlib
 from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any
@@ -30,6 +31,7 @@ from postmortem.extensions import db
 from postmortem.models import (
     ActionItem,
     Component,
+    ImpactSample,
     Incident,
     StatusUpdate,
     TimelineEvent,
@@ -247,3 +249,43 @@ def differences(incident: Incident, data: dict[str, Any]) -> list[Difference]:
         if _comparable(new) != _comparable(old):
             rows.append(Difference(name, text, display(old), display(new)))
     return rows
+
+
+def sample_default(incident: Incident) -> datetime:
+    """Where a new sample's time starts: within the incident's own window
+    (its resolution, or for a write-up after the fact its last known moment),
+    not today."""
+    now = utcnow().replace(second=0, microsecond=0)
+    if incident.resolved_at is not None:
+        return min(incident.resolved_at, now)
+    if now - incident.started_at > incidents.LIVE_WINDOW:
+        known = [t for t in (incident.mitigated_at, incident.acknowledged_at,
+                             incident.detected_at) if t is not None]
+        return max([incident.started_at, *known])
+    return now
+
+
+def stamp(incident: Incident) -> str:
+    """A value that changes whenever anything the incident page shows does:
+    the open page polls it to know when to refresh (one query)."""
+    parts = [
+        sa.select(aggregate(model.id)).where(model.incident_id == incident.id)
+        .scalar_subquery()
+        for model in (StatusUpdate, TimelineEvent, ImpactSample, ActionItem)
+        for aggregate in (sa.func.count, sa.func.max)
+    ]
+    edits = [
+        sa.select(sa.func.max(StatusUpdate.updated_at))
+        .where(StatusUpdate.incident_id == incident.id).scalar_subquery(),
+        sa.select(sa.func.max(ActionItem.updated_at))
+        .where(ActionItem.incident_id == incident.id).scalar_subquery(),
+        sa.select(sa.func.sum(sa.case((TimelineEvent.key, 1), else_=0))
+                  + sa.func.sum(sa.func.length(TimelineEvent.text)))
+        .where(TimelineEvent.incident_id == incident.id).scalar_subquery(),
+        sa.select(sa.func.sum(ImpactSample.value))
+        .where(ImpactSample.incident_id == incident.id).scalar_subquery(),
+        sa.select(Incident.version).where(Incident.id == incident.id)
+        .scalar_subquery(),
+    ]
+    row = db.session.execute(sa.select(*parts, *edits)).one()
+    return hashlib.sha256(repr(tuple(row)).encode()).hexdigest()[:16]

@@ -143,9 +143,25 @@ def _default_detection(values: dict[str, Any]) -> None:
     values["detected_at"] = max(values["started_at"], latest)
 
 
+def _add_new_component(data: Any, actor: User) -> Any:
+    """A component named on the declare form but not yet known is created and
+    marked affected. The caller checks the actor may create components."""
+    if not isinstance(data, dict) or not data.get("new_component"):
+        return data
+    data = dict(data)
+    try:
+        component = components.create_component({"name": data.pop("new_component")},
+                                                 actor)
+    except ValidationError as exc:
+        raise ValidationError({"new_component": " ".join(exc.fields.values())
+                               or exc.message}) from None
+    data["components"] = [*(data.get("components") or []), component.slug]
+    return data
+
+
 def declare(data: Any, actor: User) -> Incident:
     """Open a new incident from raw input."""
-    values = _clean(data, partial=False)
+    values = _clean(_add_new_component(data, actor), partial=False)
     _default_detection(values)
     if values["status"] == "resolved" and values.get("resolved_at") is None:
         values["resolved_at"] = values["detected_at"]

@@ -67,7 +67,7 @@ def test_responders_cannot_write_components(responder_api, api_component):
     ({"name": ""}, "name"),
     ({"name": "x" * 101}, "name"),
     ({"name": "API 2", "slug": "api"}, "slug"),
-    ({"name": "API"}, "slug"),
+    ({"name": "API"}, "name"),  # a duplicate name: on the name field
     ({"name": "N", "slug": "Not A Slug"}, "slug"),
     ({"name": "N", "position": -1}, "position"),
     ({"name": "N", "position": "first"}, "position"),

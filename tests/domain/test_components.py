@@ -39,7 +39,7 @@ def test_list_puts_ungrouped_first_then_groups_by_position(admin):
     ({"name": "API", "position": "first"}, "position"),
     ({"name": "API", "group": "g" * 101}, "group"),
     ({"name": "API", "slug": "website"}, "slug"),
-    ({"name": "Website"}, "slug"),
+    ({"name": "Website"}, "name"),  # a duplicate name: on the name field
 ])
 def test_bad_input_is_refused(admin, data, field):
     factories.component("Website", slug="website")

@@ -151,7 +151,9 @@ def test_updates_move_the_incident_through_its_statuses(as_responder, incident):
             "update-status": status, "update-message": message,
             "update-posted_at": form_time(at(minute))}))
         assert response.status_code == 302
-        assert response.headers["Location"] == f"/incidents/{incident.id}#updates"
+        newest = rows(StatusUpdate, incident)[-1]
+        assert response.headers["Location"] == (
+            f"/incidents/{incident.id}#update-{newest.id}")
         assert reload(incident).status == status
 
     stored = reload(incident)
@@ -208,7 +210,7 @@ def test_update_and_event_without_a_time_happen_when_posted(as_responder,
     ({"update-posted_at": "2099-01-01T10:00"}, "update-posted_at", "in the future"),
     ({"update-posted_at": form_time(at(-60))}, "update-posted_at",
      "cannot be before the impact started"),
-    ({"update-posted_at": "soon"}, "update-posted_at", "Not a valid datetime"),
+    ({"update-posted_at": "soon"}, "update-posted_at", "must be written YYYY-MM-DD"),
     ({"update-message": "m" * 20_001}, "update-message", "20000 characters"),
 ])
 def test_bad_update_is_refused_beside_the_field(as_responder, incident, overrides,
@@ -237,8 +239,8 @@ def test_log_a_back_dated_key_event(as_responder, incident, responder):
     response = as_responder.post(f"/incidents/{incident.id}/events",
                                  data=event_form())
     assert response.status_code == 302
-    assert response.headers["Location"].endswith("#timeline")
     [event] = rows(TimelineEvent, incident)
+    assert response.headers["Location"].endswith(f"#event-{event.id}")
     assert (event.kind, event.text, event.occurred_at, event.key) == (
         "escalation", "Paged the database team", at(8), True)
     assert event.author_id == responder.id
@@ -294,7 +296,7 @@ def test_edit_an_event(as_responder, incident, responder):
     db.session.commit()
     path = f"/incidents/{incident.id}/events/{event.id}/edit"
     form_page = as_responder.get(path).get_data(as_text=True)
-    assert "Frist note" in form_page and 'value="2026-11-16T09:06:00"' in form_page
+    assert "Frist note" in form_page and 'value="2026-11-16 09:06"' in form_page
 
     response = as_responder.post(path, data=event_form(**{
         "event-text": "First note", "event-kind": "note",
@@ -486,7 +488,7 @@ def test_long_timeline_shows_the_newest_entries_and_links_the_rest(
     full_html = full.get_data(as_text=True)
     assert full.status_code == 200
     assert re.findall(r"Event number (\d)", full_html) == [str(n) for n in range(8)]
-    assert full_html.count("Update number") == 3
+    assert full_html.count("Status update: ") == 3
     assert 'name="tl-back" type="hidden" value="timeline"' in full_html
 
 

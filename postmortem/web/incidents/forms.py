@@ -27,7 +27,8 @@ from postmortem.domain.vocabulary import (
     label,
 )
 from postmortem.models import Component, User
-from postmortem.web.forms import UTCDateTimeField, now_utc
+from postmortem.web.forms import now_utc
+from postmortem.web.incidents.fields import SubmissionField, UTCTimeField
 
 REQUIRED = "is required"
 
@@ -108,8 +109,9 @@ class IncidentForm(ComponentFields, FlaskForm):
     commander = SelectField("Incident commander",
                             choices=[SelectChoice("", "Nobody yet")],
                             default="")
-    started_at = UTCDateTimeField("Impact started (UTC)", default=now_utc)
-    detected_at = UTCDateTimeField("Detected (UTC)")
+    started_at = UTCTimeField("Impact started (UTC)",
+                              default=lambda: now_utc().replace(second=0))
+    detected_at = UTCTimeField("Detected (UTC)")
     regions = StringField("Regions", validators=[Length(max=2000)])
     platforms = StringField("Platforms", validators=[Length(max=2000)])
     customer_tiers = StringField("Customer tiers", validators=[Length(max=2000)])
@@ -120,6 +122,9 @@ class IncidentForm(ComponentFields, FlaskForm):
                                          render_kw={"inputmode": "decimal"})
     peak_user_reports = StringField("Peak user reports",
                                     render_kw={"inputmode": "numeric"})
+    new_component = StringField("Add a component not listed",
+                                validators=[Length(max=100)])
+    submission = SubmissionField()
 
     TEXT_FIELDS = ("title", "summary", "severity", "impact", "status", "regions",
                    "platforms", "customer_tiers", "tags", "users_affected",
@@ -135,16 +140,21 @@ class IncidentForm(ComponentFields, FlaskForm):
         data["is_public"] = bool(self.is_public.data)
         data["components"] = [{"slug": c.slug, "status": f.data}
                               for c, f in self.component_fields() if f.data]
+        if "new_component" in self and (self.new_component.data or "").strip():
+            data["new_component"] = self.new_component.data.strip()
         return data
 
 
 class EditIncidentForm(IncidentForm):
-    started_at = UTCDateTimeField("Impact started (UTC)",
-                                  validators=[DataRequired(REQUIRED)])
-    acknowledged_at = UTCDateTimeField("Acknowledged (UTC)")
-    mitigated_at = UTCDateTimeField("Mitigated (UTC)")
-    resolved_at = UTCDateTimeField("Resolved (UTC)")
+    started_at = UTCTimeField("Impact started (UTC)",
+                              validators=[DataRequired(REQUIRED)])
+    acknowledged_at = UTCTimeField("Acknowledged (UTC)")
+    mitigated_at = UTCTimeField("Mitigated (UTC)")
+    resolved_at = UTCTimeField("Resolved (UTC)")
     version = HiddenField()
+    # Declaring only: an edit carries a version instead of a one-time token.
+    new_component = None
+    submission = None
 
     TIME_FIELDS = ("started_at", "detected_at", "acknowledged_at", "mitigated_at",
                    "resolved_at")
@@ -169,13 +179,14 @@ def incident_form(component_list: list[Component], users: list[User],
 
 
 class StatusUpdateForm(ComponentFields, FlaskForm):
+    submission = SubmissionField()
     status = SelectField("Status", choices=_choices(INCIDENT_STATUSES))
     message = TextAreaField("Message (Markdown, public)",
                             validators=[DataRequired(REQUIRED), Length(max=20_000)])
     # No default: a time filled in when the page was drawn goes stale while
     # the page stays open, and would post the update in the past. Empty means
     # the moment it is posted.
-    posted_at = UTCDateTimeField("Posted at (UTC)")
+    posted_at = UTCTimeField("Posted at (UTC)")
 
     def domain_data(self) -> dict[str, Any]:
         return {
@@ -186,20 +197,63 @@ class StatusUpdateForm(ComponentFields, FlaskForm):
         }
 
 
+def affected_first(component_list: list[Component],
+                   affected_ids: set[int]) -> list[Component]:
+    """The incident's affected components first: those are the ones an
+    update is most likely about."""
+    return sorted(component_list, key=lambda c: c.id not in affected_ids)
+
+
 def status_update_form(component_list: list[Component], submitted: bool = True,
-                       status: str | None = None):
+                       status: str | None = None, message: str | None = None):
     cls = _with_components(StatusUpdateForm, component_list, "No change",
                            " status")
     if submitted:
         return cls(prefix="update")
-    return cls(prefix="update", formdata=None, data={"status": status})
+    return cls(prefix="update", formdata=None,
+               data={"status": status, "message": message})
+
+
+class EditUpdateForm(ComponentFields, FlaskForm):
+    """Correct a status update: its status, text, time and component changes."""
+
+    status = SelectField("Status", choices=_choices(INCIDENT_STATUSES))
+    message = TextAreaField("Message (Markdown, public)",
+                            validators=[DataRequired(REQUIRED), Length(max=20_000)])
+    posted_at = UTCTimeField("Posted at (UTC)",
+                             validators=[DataRequired(REQUIRED)])
+    version = HiddenField()
+
+    def domain_data(self) -> dict[str, Any]:
+        return {
+            "status": self.status.data, "message": self.message.data,
+            "posted_at": self.posted_at.data, "version": self.version.data,
+            "component_statuses": {c.slug: f.data for c, f in self.component_fields()
+                                   if f.data},
+        }
+
+
+def edit_update_form(component_list: list[Component], update) -> EditUpdateForm:
+    cls = _with_components(EditUpdateForm, component_list, "No change", " status")
+    data = {"status": update.status, "message": update.message,
+            "posted_at": update.posted_at, "version": str(update.version)}
+    data |= {f"component_{c.component_id}": c.new_status
+             for c in update.component_changes}
+    return cls(data=data)
+
+
+class ConfirmForm(FlaskForm):
+    """Confirm a deletion (a form, so it works without JavaScript)."""
+
+    version = HiddenField()
 
 
 class EventForm(FlaskForm):
+    submission = SubmissionField()
     kind = SelectField("Kind", choices=_choices(EVENT_KINDS), default="note")
     text = TextAreaField("What happened (Markdown, internal)",
                          validators=[DataRequired(REQUIRED), Length(max=10_000)])
-    occurred_at = UTCDateTimeField("Occurred at (UTC)")  # empty: now, as above
+    occurred_at = UTCTimeField("Occurred at (UTC)")  # empty: now, as above
     key = BooleanField("Key event: goes into the post-mortem")
 
     def domain_data(self) -> dict[str, Any]:
@@ -227,21 +281,52 @@ def controls_form(back: str = "page") -> TimelineControlsForm:
 
 
 class SampleForm(FlaskForm):
+    submission = SubmissionField()
     metric = SelectField("Metric", choices=[SelectChoice(k, v) for k, v
                                             in KNOWN_METRICS.items()],
                          default="user_reports")
     value = StringField("Value", validators=[DataRequired(REQUIRED),
                                              Length(max=40)],
                         render_kw={"inputmode": "decimal"})
-    at = UTCDateTimeField("At (UTC)", validators=[DataRequired(REQUIRED)],
-                          default=now_utc)
+    # The default is set from the incident's own window (sample_form).
+    at = UTCTimeField("At (UTC)", validators=[DataRequired(REQUIRED)])
 
     def domain_data(self) -> dict[str, Any]:
         return {"metric": self.metric.data, "value": self.value.data,
                 "at": self.at.data}
 
 
+def sample_form(default_at, submitted: bool = False) -> SampleForm:
+    if submitted:
+        return SampleForm(prefix="sample")
+    return SampleForm(prefix="sample", formdata=None, data={"at": default_at})
+
+
+class SampleRangeForm(FlaskForm):
+    """Delete the samples of one metric, within a time range if given."""
+
+    metric = SelectField("Metric", validate_choice=False)
+    start = UTCTimeField("From (UTC)")
+    end = UTCTimeField("To (UTC)")
+
+    def domain_data(self) -> dict[str, Any]:
+        return {"metric": self.metric.data, "from": self.start.data,
+                "to": self.end.data}
+
+
+class UpdateTemplateForm(FlaskForm):
+    name = StringField("Name", validators=[DataRequired(REQUIRED), Length(max=100)])
+    status = SelectField("Status", choices=_choices(INCIDENT_STATUSES))
+    message = TextAreaField("Message (Markdown)",
+                            validators=[DataRequired(REQUIRED), Length(max=20_000)])
+
+    def domain_data(self) -> dict[str, Any]:
+        return {"name": self.name.data, "status": self.status.data,
+                "message": self.message.data}
+
+
 class CsvForm(FlaskForm):
+    submission = SubmissionField()
     csv = TextAreaField("CSV", validators=[DataRequired(REQUIRED),
                                            Length(max=500_000)])
 
@@ -249,15 +334,16 @@ class CsvForm(FlaskForm):
         return {"csv": self.csv.data}
 
 
-def page_forms(component_list: list[Component], status: str,
+def page_forms(component_list: list[Component], status: str, sample_at,
+               message: str | None = None,
                **submitted: FlaskForm) -> SimpleNamespace:
     """The write forms of the incident page; a form that was just submitted
     (with its errors and the user's text) replaces its blank twin."""
     blank = {
         "update": lambda: status_update_form(component_list, submitted=False,
-                                             status=status),
+                                             status=status, message=message),
         "event": lambda: EventForm(prefix="event", formdata=None),
-        "sample": lambda: SampleForm(prefix="sample", formdata=None),
+        "sample": lambda: sample_form(sample_at),
         "csv": lambda: CsvForm(prefix="csv", formdata=None),
         "controls": lambda: controls_form(),
     }

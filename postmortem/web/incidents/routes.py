@@ -1,14 +1,12 @@
 """Incident pages: the list, declaring, the incident page and what is logged
-on it, and editing."""
+on it, correcting it, and editing."""
 
-from collections.abc import Callable
 from types import SimpleNamespace
-from typing import Any
 
 from flask import (
     Blueprint,
     current_app,
-    flash,
+    jsonify,
     redirect,
     render_template,
     request,
@@ -23,14 +21,17 @@ from postmortem.domain import (
     impact,
     incident_page,
     incidents,
+    update_templates,
     updates,
 )
 from postmortem.domain.errors import Conflict, ValidationError
+from postmortem.domain.rendering import render_markdown
 from postmortem.extensions import db
 from postmortem.web.access import require_login, role_required
 from postmortem.web.actions.forms import ActionItemForm
-from postmortem.web.forms import apply_errors, form_status, submit
+from postmortem.web.forms import apply_errors
 from postmortem.web.incidents import forms
+from postmortem.web.incidents.once import Outcome, submit_once
 
 bp = Blueprint("incidents", __name__)
 require_login(bp)
@@ -56,20 +57,38 @@ def index():
 @bp.route("/incidents/new", methods=["GET", "POST"])
 @role_required("responder")
 def new():
-    """Declare an incident."""
+    """Declare an incident (adding a component not listed yet, for admins)."""
     form = forms.incident_form(components.list_components(), accounts.list_users())
-    saved, incident = submit(
-        form, lambda: incidents.declare(form.domain_data(), current_user),
+    if not current_user.has_role("admin"):
+        del form.new_component
+    outcome = submit_once(
+        form, "incident:new", lambda data: incidents.declare(data, current_user),
+        lambda incident: url_for(".show", incident_id=incident.id),
         lambda incident: f"Incident #{incident.id} declared.")
-    if saved:
-        return redirect(url_for(".show", incident_id=incident.id))
-    return render_template("incidents/new.html", form=form), form_status(form)
+    if outcome.response is not None:
+        return outcome.response
+    return render_template("incidents/new.html", form=form), outcome.status
 
 
 @bp.get("/incidents/<int:incident_id>")
 def show(incident_id: int):
     """The incident page: facts, milestones, scope, impact, updates, timeline."""
-    return _page(incidents.get(incident_id))
+    incident = incidents.get(incident_id)
+    template = request.args.get("template")
+    message = None
+    if template and current_user.has_role("responder"):
+        message = update_templates.fill(update_templates.get(template), incident)
+    return _page(incident, message=message)
+
+
+@bp.get("/incidents/<int:incident_id>/version")
+def version(incident_id: int):
+    """What the open incident page polls: a stamp that changes with anything
+    it shows (cheap: a few aggregates, no rendering)."""
+    incident = incidents.get(incident_id)
+    response = jsonify(version=incident_page.stamp(incident))
+    response.headers["Cache-Control"] = "no-store"
+    return response
 
 
 @bp.get("/incidents/<int:incident_id>/timeline")
@@ -90,32 +109,68 @@ def edit(incident_id: int):
     incident = incidents.get(incident_id)
     form = forms.incident_form(components.list_components(), accounts.list_users(),
                                edit=True, values=incident_page.form_values(incident))
-    if form.validate_on_submit():
-        try:
-            incidents.update(incident, form.domain_data(), current_user)
-        except Conflict as exc:
-            db.session.rollback()
-            return _conflict(incident, form, exc)
-        except ValidationError as exc:
-            db.session.rollback()
-            apply_errors(form, exc)
-        else:
-            db.session.commit()
-            flash("Incident saved.", "success")
-            return redirect(url_for(".show", incident_id=incident.id))
+    outcome = submit_once(
+        form, None, lambda data: incidents.update(incident, data, current_user),
+        lambda _incident: url_for(".show", incident_id=incident.id),
+        "Incident saved.")
+    if outcome.response is not None:
+        return outcome.response
+    if outcome.conflict is not None:
+        return _conflict(incident, form, outcome.conflict)
     return render_template("incidents/edit.html", form=form, incident=incident,
-                           conflict=False), form_status(form)
+                           conflict=False), outcome.status
 
 
 @bp.post("/incidents/<int:incident_id>/updates")
 @role_required("responder")
 def post_update(incident_id: int):
-    """Post a status update."""
+    """Post a status update, or (the Preview button) show how it will read."""
     incident = incidents.get(incident_id)
-    form = forms.status_update_form(components.list_components())
-    return _save(incident, "update", form,
-                 lambda data: updates.post(incident, data, current_user),
-                 "Status update posted.", _on_page(incident, "updates"))
+    form = forms.status_update_form(_update_components(incident))
+    if "preview" in request.form:
+        form.validate_on_submit()
+        preview = render_markdown(form.message.data or "")
+        return _page(incident, 200, preview=preview, update=form)
+    return _on_page_save(
+        incident, "update", form,
+        lambda data: updates.post(incident, data, current_user),
+        "Status update posted.", lambda u: _on_page(incident, f"update-{u.id}"))
+
+
+@bp.route("/incidents/<int:incident_id>/updates/<int:update_id>/edit",
+          methods=["GET", "POST"])
+@role_required("responder")
+def edit_update(incident_id: int, update_id: int):
+    """Correct a status update; the page then shows it as edited."""
+    incident = incidents.get(incident_id)
+    update = updates.get(incident, update_id)
+    form = forms.edit_update_form(_update_components(incident), update)
+    outcome = submit_once(
+        form, None, lambda data: updates.edit(update, data, current_user),
+        lambda u: _on_page(incident, f"update-{u.id}"), "Status update corrected.")
+    if outcome.response is not None:
+        return outcome.response
+    return render_template("incidents/edit_update.html", form=form,
+                           incident=incident, update=update,
+                           conflict=outcome.conflict), outcome.status
+
+
+@bp.route("/incidents/<int:incident_id>/updates/<int:update_id>/delete",
+          methods=["GET", "POST"])
+@role_required("responder")
+def delete_update(incident_id: int, update_id: int):
+    """Delete a status update, once confirmed."""
+    incident = incidents.get(incident_id)
+    update = updates.get(incident, update_id)
+    form = forms.ConfirmForm(data={"version": str(update.version)})
+    outcome = submit_once(
+        form, None, lambda data: updates.delete(update, data, current_user),
+        lambda _r: _on_page(incident, "updates"), "Status update deleted.")
+    if outcome.response is not None:
+        return outcome.response
+    return render_template("incidents/confirm_delete.html", form=form,
+                           incident=incident, what="status update", item=update,
+                           conflict=outcome.conflict), outcome.status
 
 
 @bp.post("/incidents/<int:incident_id>/events")
@@ -124,9 +179,10 @@ def add_event(incident_id: int):
     """Log a timeline event."""
     incident = incidents.get(incident_id)
     form = forms.EventForm(prefix="event")
-    return _save(incident, "event", form,
-                 lambda data: events.add(incident, data, current_user),
-                 "Event logged.", _on_page(incident, "timeline"))
+    return _on_page_save(incident, "event", form,
+                         lambda data: events.add(incident, data, current_user),
+                         "Event logged.",
+                         lambda e: _on_page(incident, f"event-{e.id}"))
 
 
 @bp.route("/incidents/<int:incident_id>/events/<int:event_id>/edit",
@@ -137,14 +193,14 @@ def edit_event(incident_id: int, event_id: int):
     incident = incidents.get(incident_id)
     event = events.get(incident, event_id)
     form = forms.EventForm(prefix="event", obj=event)
-    saved, _event = submit(
-        form, lambda: events.edit(event, form.domain_data(), current_user),
-        "Event saved.")
-    if saved:
-        return redirect(url_for(".show", incident_id=incident.id,
-                                _anchor=f"event-{event.id}"))
+    del form.submission
+    outcome = submit_once(
+        form, None, lambda data: events.edit(event, data, current_user),
+        lambda _e: _on_page(incident, f"event-{event.id}"), "Event saved.")
+    if outcome.response is not None:
+        return outcome.response
     return render_template("incidents/edit_event.html", form=form, incident=incident,
-                           event=event), form_status(form)
+                           event=event), outcome.status
 
 
 @bp.post("/incidents/<int:incident_id>/events/<int:event_id>/star")
@@ -155,21 +211,27 @@ def star_event(incident_id: int, event_id: int):
     event = events.get(incident, event_id)
     form = forms.TimelineControlsForm(prefix="tl")
     done = "Event starred." if form.key.data else "Event unstarred."
-    return _save(incident, "controls", form,
-                 lambda data: events.edit(event, data, current_user),
-                 done, _back(incident, form, f"event-{event.id}"))
+    return _on_page_save(incident, "controls", form,
+                         lambda data: events.edit(event, data, current_user),
+                         done, lambda _e: _back(incident, form, f"event-{event.id}"))
 
 
-@bp.post("/incidents/<int:incident_id>/events/<int:event_id>/delete")
+@bp.route("/incidents/<int:incident_id>/events/<int:event_id>/delete",
+          methods=["GET", "POST"])
 @role_required("responder")
 def delete_event(incident_id: int, event_id: int):
-    """Delete a timeline event."""
+    """Delete a timeline event, once confirmed (a page: no JavaScript needed)."""
     incident = incidents.get(incident_id)
     event = events.get(incident, event_id)
-    form = forms.TimelineControlsForm(prefix="tl")
-    return _save(incident, "controls", form,
-                 lambda _data: events.delete(event, current_user),
-                 "Event deleted.", _back(incident, form, "timeline"))
+    form = forms.ConfirmForm()
+    outcome = submit_once(
+        form, None, lambda _data: events.delete(event, current_user),
+        lambda _r: _on_page(incident, "timeline"), "Event deleted.")
+    if outcome.response is not None:
+        return outcome.response
+    return render_template("incidents/confirm_delete.html", form=form,
+                           incident=incident, what="timeline event", item=event,
+                           conflict=None), outcome.status
 
 
 @bp.post("/incidents/<int:incident_id>/samples")
@@ -177,10 +239,10 @@ def delete_event(incident_id: int, event_id: int):
 def add_sample(incident_id: int):
     """Record one impact sample."""
     incident = incidents.get(incident_id)
-    form = forms.SampleForm(prefix="sample")
-    return _save(incident, "sample", form,
-                 lambda data: impact.record(incident, data, current_user),
-                 "Sample recorded.", _on_page(incident, "impact"))
+    form = forms.sample_form(None, submitted=True)
+    return _on_page_save(incident, "sample", form,
+                         lambda data: impact.record(incident, data, current_user),
+                         "Sample recorded.", lambda _s: _on_page(incident, "impact"))
 
 
 @bp.post("/incidents/<int:incident_id>/samples/csv")
@@ -189,9 +251,73 @@ def paste_samples(incident_id: int):
     """Record impact samples pasted as CSV."""
     incident = incidents.get(incident_id)
     form = forms.CsvForm(prefix="csv")
-    return _save(incident, "csv", form,
-                 lambda data: impact.record_csv(incident, data["csv"], current_user),
-                 "Samples recorded.", _on_page(incident, "impact"))
+    return _on_page_save(
+        incident, "csv", form,
+        lambda data: impact.record_csv(incident, data["csv"], current_user),
+        "Samples recorded.", lambda _s: _on_page(incident, "impact"))
+
+
+@bp.route("/incidents/<int:incident_id>/samples", methods=["GET", "POST"])
+@role_required("responder")
+def samples(incident_id: int):
+    """Every impact sample, each deletable, and deletion by metric and range."""
+    incident = incidents.get(incident_id)
+    sample_list = impact.for_incident(incident)
+    form = forms.SampleRangeForm(prefix="range")
+    form.metric.choices = sorted({s.metric for s in sample_list})
+    outcome = submit_once(
+        form, None, lambda data: impact.delete_range(incident, data, current_user),
+        lambda _n: url_for(".samples", incident_id=incident.id),
+        lambda n: f"{n} sample{'' if n == 1 else 's'} deleted.")
+    if outcome.response is not None:
+        return outcome.response
+    return render_template("incidents/samples.html", incident=incident,
+                           samples=sample_list, form=form,
+                           confirm=forms.ConfirmForm()), outcome.status
+
+
+@bp.post("/incidents/<int:incident_id>/samples/<int:sample_id>/delete")
+@role_required("responder")
+def delete_sample(incident_id: int, sample_id: int):
+    """Delete one impact sample."""
+    incident = incidents.get(incident_id)
+    sample = impact.get(incident, sample_id)
+    outcome = submit_once(
+        forms.ConfirmForm(), None, lambda _d: impact.delete(sample, current_user),
+        lambda _r: url_for(".samples", incident_id=incident.id), "Sample deleted.")
+    return outcome.response or redirect(url_for(".samples", incident_id=incident.id))
+
+
+@bp.route("/update-templates", methods=["GET", "POST"])
+@role_required("admin")
+def templates():
+    """Reusable status update texts (admins)."""
+    form = forms.UpdateTemplateForm()
+    outcome = submit_once(
+        form, None, lambda data: update_templates.create(data, current_user),
+        lambda _t: url_for(".templates"), "Template saved.")
+    if outcome.response is not None:
+        return outcome.response
+    return render_template("incidents/update_templates.html", form=form,
+                           templates=update_templates.list_templates(),
+                           confirm=forms.ConfirmForm()), outcome.status
+
+
+@bp.post("/update-templates/<int:template_id>/delete")
+@role_required("admin")
+def delete_template(template_id: int):
+    """Delete an update template."""
+    template = update_templates.get(template_id)
+    outcome = submit_once(
+        forms.ConfirmForm(), None,
+        lambda _d: update_templates.delete(template, current_user),
+        lambda _r: url_for(".templates"), "Template deleted.")
+    return outcome.response or redirect(url_for(".templates"))
+
+
+def _update_components(incident):
+    return forms.affected_first(components.list_components(),
+                                {a.component_id for a in incident.affected})
 
 
 def _on_page(incident, anchor: str) -> str:
@@ -204,40 +330,32 @@ def _back(incident, form, anchor: str) -> str:
     return url_for(endpoint, incident_id=incident.id, _anchor=anchor)
 
 
-def _save(incident, name: str, form, action: Callable[[dict], Any], done: str,
-          target: str):
-    """Validate `form`, run `action` on its values, commit and go to `target`;
-    on bad input show the page again, errors beside the fields and the user's
-    text kept."""
-    status = 422
-    if form.validate_on_submit():
-        try:
-            action(form.domain_data())
-        except (ValidationError, Conflict) as exc:
-            db.session.rollback()
-            apply_errors(form, exc)
-            status = exc.http_status
-        else:
-            db.session.commit()
-            flash(done, "success")
-            return redirect(target)
-    return _page(incident, status, **{name: form})
+def _on_page_save(incident, name: str, form, action, done: str, target):
+    """Submit a form of the incident page once; on bad input show the page
+    again, errors beside the fields and the user's text kept."""
+    key = f"{name}:{incident.id}" if "submission" in form else None
+    outcome: Outcome = submit_once(form, key, action, target, done)
+    return outcome.response or _page(incident, outcome.status, **{name: form})
 
 
-def _page(incident, status: int = 200, **submitted):
+def _page(incident, status: int = 200, preview=None, message=None, **submitted):
     """Render the incident page, with any just-submitted form in place."""
     page = incident_page.build(incident)
-    page_forms = forms.page_forms(page.components, incident.status, **submitted)
+    page_forms = forms.page_forms(
+        _update_components(incident), incident.status,
+        incident_page.sample_default(incident), message=message, **submitted)
     return render_template(
         "incidents/show.html", incident=incident, page=page, forms=page_forms,
-        can_write=current_user.has_role("responder"),
+        can_write=current_user.has_role("responder"), preview=preview,
+        templates=update_templates.list_templates(),
         action_items=page.action_items, action_form=ActionItemForm(formdata=None),
-        today=incident_page.today(),
+        today=incident_page.today(), stamp=incident_page.stamp(incident),
     ), status
 
 
 def _conflict(incident, form, exc: Conflict):
     """Someone saved first: keep the typed values, show what is stored now."""
+    db.session.rollback()
     differences = incident_page.differences(incident, form.domain_data())
     # They have now seen the stored values: saving again is a deliberate choice.
     form.version.data = str(incident.version)
