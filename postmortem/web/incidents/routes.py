@@ -257,7 +257,7 @@ def paste_samples(incident_id: int):
         "Samples recorded.", lambda _s: _on_page(incident, "impact"))
 
 
-@bp.route("/incidents/<int:incident_id>/samples", methods=["GET", "POST"])
+@bp.route("/incidents/<int:incident_id>/samples/list", methods=["GET", "POST"])
 @role_required("responder")
 def samples(incident_id: int):
     """Every impact sample, each deletable, and deletion by metric and range."""
