@@ -52,7 +52,7 @@ def check_not_future(fields: Fields, *names: str) -> None:
 def _clean(data: Any, partial: bool) -> dict[str, Any]:
     fields = Fields(data, partial=partial)
     fields.text("title", 200, required=True)
-    fields.text("summary", 20_000)
+    fields.markdown("summary", 20_000)
     fields.choice("severity", SEVERITIES, default="SEV3")
     fields.choice("impact", IMPACTS, default="minor")
     fields.choice("status", INCIDENT_STATUSES, default="investigating")

@@ -25,7 +25,7 @@ from postmortem.models.types import utcnow
 def _clean(data: Any) -> dict[str, Any]:
     fields = Fields(data)
     fields.choice("status", INCIDENT_STATUSES, required=True)
-    fields.text("message", 20_000, required=True)
+    fields.markdown("message", 20_000, required=True)
     fields.time("posted_at", default=utcnow())
     check_not_future(fields, "posted_at")
     raw = fields.data.get("component_statuses") or {}

@@ -12,6 +12,7 @@ from typing import Any
 from urllib.parse import urlparse
 
 from postmortem.domain.errors import ValidationError
+from postmortem.domain.rendering import markdown_problem
 
 SLUG_RE = re.compile(r"^[a-z0-9]+(?:[-_][a-z0-9]+)*$")
 MISSING = object()
@@ -100,6 +101,13 @@ class Fields:
             return value
 
         self._take(name, required, default, convert)
+
+    def markdown(self, name: str, max_length: int, required: bool = False) -> None:
+        """Text that will be rendered as Markdown: refused if it cannot be."""
+        self.text(name, max_length, required)
+        problem = markdown_problem(self.values.get(name) or "")
+        if problem:
+            self.errors[name] = problem
 
     def choice(self, name: str, choices: Iterable[str], required: bool = False,
                default: str | None = None) -> None:
