@@ -39,6 +39,15 @@ def parse_time(value: Any) -> datetime:
     return parsed.astimezone(UTC)
 
 
+def _holds_nul(raw: Any) -> bool:
+    """A NUL in a string, or in a list's items or an object's keys and values."""
+    if isinstance(raw, str):
+        return "\x00" in raw
+    items = [*raw.keys(), *raw.values()] if isinstance(raw, Mapping) else raw
+    return isinstance(raw, (list, Mapping)) and any(
+        isinstance(item, str) and "\x00" in item for item in items)
+
+
 class Fields:
     """Collects cleaned values and errors from a mapping of raw input.
 
@@ -79,7 +88,7 @@ class Fields:
             else:
                 self.values[name] = default
             return
-        if isinstance(raw, str) and "\x00" in raw:
+        if _holds_nul(raw):
             # PostgreSQL refuses NUL in text: say so here, on every backend,
             # for form input as for JSON.
             self.errors[name] = "must not contain NUL characters"
