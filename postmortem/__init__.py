@@ -25,7 +25,7 @@ def create_app(overrides: dict | None = None) -> Flask:
 
 def register_extensions(app: Flask) -> None:
     from postmortem import models  # noqa: F401  (the metadata must be complete)
-    from postmortem.web import access, security
+    from postmortem.web import access, input_guard, security
 
     db.init_app(app)
     migrate.init_app(app, db, directory=str(ROOT / "migrations"))
@@ -33,6 +33,7 @@ def register_extensions(app: Flask) -> None:
     login_manager.init_app(app)
     access.init_login(login_manager)
     security.init_app(app)
+    input_guard.init_app(app)
 
 
 def register_blueprints(app: Flask) -> None:

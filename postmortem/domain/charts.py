@@ -37,9 +37,29 @@ MARKERS = (
 )
 # Metrics where higher means better: the summary says how far they rose.
 RISING = {"percent_restored"}
-TICK_MINUTES = (1, 2, 5, 10, 15, 20, 30, 60, 120, 180, 360, 720, 1440, 2880, 10080)
+# Tick steps, by the span shown: (kind, size). Minutes and days are aligned to
+# a Monday midnight, months and years to the calendar.
+TICK_STEPS = (
+    *(("minutes", m) for m in (1, 2, 5, 10, 15, 20, 30, 60, 120, 180, 360, 720)),
+    ("days", 1), ("days", 2), ("days", 7), ("days", 14),
+    ("months", 1), ("months", 2), ("months", 3), ("months", 6),
+    *(("years", y) for y in (1, 2, 5, 10, 20, 50, 100, 200, 500, 1000, 2000, 5000)),
+)
 PAD, GAP, LEFT, TITLE_H, AXIS_H, LEGEND_H = 8, 14, 62, 20, 18, 26
 MIN_PANEL_H = 150
+AXIS_FONT = 11
+# Average advance of a character of the axis font, in ems, and the space kept
+# between two tick labels: labels are laid out from these, so never overlap.
+CHAR_EM, LABEL_GAP = 0.62, 10
+# Beyond these the chart stops growing with the data: a panel per metric up to
+# MAX_PANELS, and per panel at most two points (lowest, highest) per pixel.
+MAX_PANELS = 12
+# Samples are validated to this magnitude; anything larger (imported, written
+# by SQL, an older version) is drawn at the limit rather than breaking the scale.
+VALUE_LIMIT = 1e15
+# The page's chart box is about 700 px wide on a laptop and 300 px on a 390 px
+# phone: drawn at those widths, 11 px labels show at 11 px or more.
+WIDE_WIDTH, NARROW_WIDTH = 700, 300
 
 Points = list[tuple[datetime, float]]
 
@@ -80,6 +100,8 @@ def _unit(metric: str) -> str:
 
 def format_value(value: float, metric: str) -> str:
     """4210 -> "4,210", 99.5 -> "99.5%", 850 -> "850 ms"."""
+    if not math.isfinite(value):
+        return str(value) + _unit(metric)
     if value == int(value) or abs(value) >= 100:
         text = f"{value:,.0f}"
     else:
@@ -87,8 +109,25 @@ def format_value(value: float, metric: str) -> str:
     return text + _unit(metric)
 
 
+def axis_value(value: float, metric: str) -> str:
+    """A y-axis label short enough for the margin: 2,500,000 -> "2.5M"."""
+    for size, suffix in ((1e12, "T"), (1e9, "B"), (1e6, "M")):
+        if abs(value) >= size:
+            return f"{value / size:,.3g}{suffix}{_unit(metric)}"
+    return format_value(value, metric)
+
+
 def _clock(moment: datetime) -> str:
     return moment.astimezone(UTC).strftime("%H:%M")
+
+
+def _shift(moment: datetime, delta: timedelta) -> datetime:
+    """`moment + delta`, stopping at the first or last representable time."""
+    try:
+        return moment + delta
+    except OverflowError:
+        return datetime.max.replace(tzinfo=UTC) if delta > timedelta(0) \
+            else datetime.min.replace(tzinfo=UTC)
 
 
 def _nice_ceiling(value: float) -> float:
@@ -132,18 +171,37 @@ def _markers(incident: Incident | None) -> list[tuple[str, str, str, str, dateti
             if getattr(incident, name, None) is not None]
 
 
+def _drawable(value: float) -> float | None:
+    if math.isnan(value):
+        return None
+    return max(-VALUE_LIMIT, min(value, VALUE_LIMIT))
+
+
 def ordered_series(samples: Sequence[ImpactSample]) -> dict[str, Points]:
     """{metric: points}, the known metrics first in the order people read them
-    (reports spike, errors, recovery, latency), then the others by name."""
-    data = series(list(samples))
+    (reports spike, errors, recovery, latency), then the others by name.
+
+    NaN has no place on a chart and is left out; infinities and other values
+    past VALUE_LIMIT are drawn at the limit.
+    """
+    data = {}
+    for metric, points in series(list(samples)).items():
+        drawable = [(at, value) for at, raw in points
+                    if (value := _drawable(float(raw))) is not None]
+        if drawable:
+            data[metric] = drawable
     rank = {metric: index for index, metric in enumerate(KNOWN_METRICS)}
     return {metric: data[metric]
             for metric in sorted(data, key=lambda m: (rank.get(m, len(rank)), m))}
 
 
-def describe(data: dict[str, Points], incident: Incident | None = None) -> str:
+def describe(data: dict[str, Points], incident: Incident | None = None,
+             hidden: int = 0) -> str:
     """One paragraph saying what the chart shows, for screen readers and <desc>."""
     sentences = [_summary(metric, points) for metric, points in data.items()]
+    if hidden:
+        sentences.append(f"{hidden} more metric{'s' if hidden > 1 else ''} "
+                         "not drawn")
     marks = [f"{label.lower()} at {_clock(at)}"
              for _n, label, _c, _d, at in _markers(incident)]
     if marks:
@@ -156,23 +214,79 @@ def _time_span(data: dict[str, Points], incident: Incident | None):
     moments += [m[4] for m in _markers(incident)]
     start, end = min(moments), max(moments)
     if end - start < timedelta(minutes=10):
-        start, end = start - timedelta(minutes=5), end + timedelta(minutes=5)
+        start = _shift(start, -timedelta(minutes=5))
+        end = _shift(end, timedelta(minutes=5))
     return start, end
 
 
-def _ticks(start: datetime, end: datetime, width: float) -> list[datetime]:
-    span_minutes = (end - start).total_seconds() / 60
-    wanted = max(2, int(width // 55))
-    step = next((m for m in TICK_MINUTES if span_minutes / m <= wanted),
-                TICK_MINUTES[-1])
-    epoch = datetime(2000, 1, 3, tzinfo=UTC)  # a Monday at midnight
-    offset = (start - epoch).total_seconds() / 60
-    first = epoch + timedelta(minutes=math.ceil(offset / step) * step)
-    ticks = []
-    while first <= end:
-        ticks.append(first)
-        first += timedelta(minutes=step)
+STEP_SECONDS = {"minutes": 60, "days": 86_400, "months": 2_629_746,
+                "years": 31_556_952}
+LABEL_CHARS = {"minutes": 6, "days": 6, "months": 8, "years": 5}
+EPOCH = datetime(2000, 1, 3, tzinfo=UTC)  # a Monday at midnight
+
+
+def _label(tick: datetime, kind: str) -> str:
+    if kind == "years":
+        return str(tick.year)
+    if kind == "months":
+        return tick.strftime("%b ") + str(tick.year)
+    if kind == "days" or tick.hour == tick.minute == 0:
+        return tick.strftime("%d %b")
+    return _clock(tick)
+
+
+def _label_width(label: str, font_size: float = AXIS_FONT) -> float:
+    return len(label) * font_size * CHAR_EM
+
+
+def _step(start: datetime, end: datetime, width: float) -> tuple[str, int]:
+    """The smallest step whose labels fit side by side in `width` pixels."""
+    span = (end - start).total_seconds()
+    for kind, size in TICK_STEPS:
+        slot = _label_width("x" * LABEL_CHARS[kind]) + LABEL_GAP
+        if span / (STEP_SECONDS[kind] * size) <= max(1.0, width / slot - 1):
+            return kind, size
+    return TICK_STEPS[-1]
+
+
+def _calendar_ticks(start: datetime, end: datetime, months: int,
+                    limit: int) -> list[datetime]:
+    index = start.year * 12 + start.month - 1
+    index = math.ceil(index / months) * months
+    ticks: list[datetime] = []
+    while len(ticks) < limit:
+        year, month = divmod(index, 12)
+        if year > 9999:
+            break
+        tick = datetime(year, month + 1, 1, tzinfo=UTC)
+        if tick > end:
+            break
+        if tick >= start:
+            ticks.append(tick)
+        index += months
     return ticks
+
+
+def _ticks(start: datetime, end: datetime, width: float) -> list[tuple[datetime, str]]:
+    """Tick times and labels: at most as many as fit `width`, none overlapping."""
+    kind, size = _step(start, end, width)
+    limit = int(width // (_label_width("x" * LABEL_CHARS[kind]) + LABEL_GAP)) + 2
+    if kind in ("months", "years"):
+        months = size * (12 if kind == "years" else 1)
+        ticks = _calendar_ticks(start, end, months, limit)
+    else:
+        step = timedelta(minutes=size) if kind == "minutes" else timedelta(days=size)
+        ticks = []
+        try:
+            first = EPOCH + step * math.ceil((start - EPOCH) / step)
+        except OverflowError:  # the first aligned tick falls after year 9999
+            return []
+        while first <= end and len(ticks) < limit:
+            ticks.append(first)
+            if first > datetime.max.replace(tzinfo=UTC) - step:
+                break
+            first += step
+    return [(tick, _label(tick, kind)) for tick in ticks]
 
 
 def _attrs(**attrs: object) -> str:
@@ -205,21 +319,49 @@ def _axes(frame: Frame, metric: str) -> list[str]:
     for value in (frame.top, (frame.top + frame.low) / 2, frame.low):
         y = frame.level(value)
         parts.append(_line(frame.x, y, right, y, stroke=GRID))
-        parts.append(_text(frame.x - 5, y + 4, format_value(value, metric),
+        parts.append(_text(frame.x - 5, y + 4, axis_value(value, metric),
                            text_anchor="end"))
     zero = frame.level(0)
     parts.append(_line(frame.x, zero, right, zero, stroke=MUTED))
-    for tick in _ticks(frame.start, frame.end, frame.w):
+    last_right = -math.inf
+    for tick, label in _ticks(frame.start, frame.end, frame.w):
         x = frame.at(tick)
-        midnight = tick.hour == tick.minute == 0
-        label = tick.strftime("%d %b") if midnight else _clock(tick)
+        half = _label_width(label) / 2
+        # A midnight label ("17 Nov") is wider than the clock times around it.
+        if x - half < last_right + LABEL_GAP / 2:
+            continue
+        last_right = x + half
         parts.append(_line(x, bottom, x, bottom + 4, stroke=MUTED))
         parts.append(_text(x, bottom + 15, label, text_anchor="middle"))
     return parts
 
 
+def thin(frame: Frame, points: Points) -> Points:
+    """At most the lowest and the highest point of each pixel column, in time
+    order: the line looks the same and a spike is never lost."""
+    if len(points) <= 2 * frame.w:
+        return points
+    kept: Points = []
+    column: Points = []
+    current = None
+    for point in points:
+        x = int(frame.at(point[0]))
+        if x != current and column:
+            kept += _extremes(column)
+            column = []
+        current = x
+        column.append(point)
+    return kept + _extremes(column)
+
+
+def _extremes(column: Points) -> Points:
+    low = min(column, key=lambda p: p[1])
+    high = max(column, key=lambda p: p[1])
+    return sorted({low, high}, key=lambda p: p[0])
+
+
 def _series(frame: Frame, metric: str, points: Points, colour: str) -> list[str]:
-    coords = [(frame.at(at), frame.level(value)) for at, value in points]
+    coords = [(frame.at(at), frame.level(value)) for at, value in thin(frame, points)]
     line = " ".join(f"{'M' if i == 0 else 'L'}{x:.1f},{y:.1f}"
                     for i, (x, y) in enumerate(coords))
     zero = frame.level(0)
@@ -247,15 +389,24 @@ def _marker_lines(frame: Frame, incident: Incident | None) -> list[str]:
     return parts
 
 
-def _panel(frame: Frame, metric: str, points: Points, colour: str,
-           incident: Incident | None) -> str:
+def _heading(metric: str, points: Points, frame: Frame) -> str:
+    """"Users restored (%) · reached 100% at 12:00", shortened to fit the panel."""
     top_at, top_value = max(points, key=lambda p: p[1])
     verb = "reached" if metric in RISING else "peak"
-    heading = (f"{metric_label(metric)} · {verb} {format_value(top_value, metric)}"
-               f" at {_clock(top_at)}")
+    label, peak = metric_label(metric), f"{verb} {format_value(top_value, metric)}"
+    fits = int((frame.w + LEFT) / (12 * CHAR_EM * 1.05))  # bold runs wider
+    for heading in (f"{label} · {peak} at {_clock(top_at)}", f"{label} · {peak}",
+                    label):
+        if len(heading) <= fits:
+            return heading
+    return label[:max(1, fits - 1)] + "…"
+
+
+def _panel(frame: Frame, metric: str, points: Points, colour: str,
+           incident: Incident | None) -> str:
     parts = [f'<g {_attrs(class_="panel")}>',
-             _text(frame.x - LEFT + 4, frame.y - 8, heading, fill=INK,
-                   font_size=12, font_weight="bold")]
+             _text(frame.x - LEFT + 4, frame.y - 8, _heading(metric, points, frame),
+                   fill=INK, font_size=12, font_weight="bold")]
     parts += _axes(frame, metric)
     parts += _marker_lines(frame, incident)
     parts += _series(frame, metric, points, colour)
@@ -308,14 +459,20 @@ def _empty(width: int, id_: str) -> Markup:
 
 
 def impact_chart(samples: Sequence[ImpactSample], incident: Incident | None = None,
-                 width: int = 760, height: int = 280) -> Markup:
+                 width: int = 760, height: int = 280, narrow: bool = False) -> Markup:
     """An accessible SVG of the impact samples: one panel per metric on a shared
-    UTC time axis, with the incident's milestones marked."""
+    UTC time axis, with the incident's milestones marked. Its size and the work
+    to draw it follow `width` and the number of metrics, never the samples'
+    times, values or count."""
     id_ = f"impact-chart-{incident.id}" if incident is not None and incident.id \
         else "impact-chart"
+    if narrow:
+        id_ += "-narrow"
     data = ordered_series(samples)
     if not data:
         return _empty(width, id_)
+    hidden = max(0, len(data) - MAX_PANELS)
+    data = dict(list(data.items())[:MAX_PANELS])
     # Side by side only where each panel keeps a readable width.
     columns = 1 if len(data) == 1 or width < 560 else 2
     rows = math.ceil(len(data) / columns)
@@ -339,5 +496,17 @@ def impact_chart(samples: Sequence[ImpactSample], incident: Incident | None = No
     title = "Impact over time"
     if incident is not None and incident.title:
         title += f": {incident.title}"
-    return _svg(width, total_h, title, describe(data, incident), "\n".join(panels),
-                id_)
+    return _svg(width, total_h, title, describe(data, incident, hidden),
+                "\n".join(panels), id_)
+
+
+def responsive_chart(samples: Sequence[ImpactSample],
+                     incident: Incident | None = None) -> Markup:
+    """The chart twice: for wide screens, and laid out for a phone, so its labels
+    stay readable when scaled to the screen. The stylesheet shows one of them
+    (`.impact-chart-wide`, `.impact-chart-narrow`)."""
+    wide = impact_chart(samples, incident, width=WIDE_WIDTH)
+    narrow = impact_chart(samples, incident, width=NARROW_WIDTH, narrow=True)
+    return Markup(  # noqa: S704  (both are Markup built from escaped text)
+        f'<div class="impact-chart-wide">{wide}</div>\n'
+        f'<div class="impact-chart-narrow">{narrow}</div>')

@@ -21,7 +21,7 @@ from postmortem.models.types import utcnow
 def _clean(data: Any, partial: bool = False) -> dict[str, Any]:
     fields = Fields(data, partial=partial)
     fields.choice("kind", EVENT_KINDS, default="note")
-    fields.text("text", 10_000, required=True)
+    fields.markdown("text", 10_000, required=True)
     fields.time("occurred_at", default=utcnow())
     fields.flag("key", default=False)
     check_not_future(fields, "occurred_at")

@@ -157,7 +157,7 @@ def build(incident: Incident) -> IncidentPage:
         timeline=merged[-TIMELINE_WINDOW:],
         timeline_total=(len(merged) - len(event_list) - len(update_list)
                         + event_total + update_total),
-        chart=charts.impact_chart(samples, incident),
+        chart=charts.responsive_chart(samples, incident),
         sample_count=len(samples),
         action_items=actions.for_incident(incident),
         components=components.list_components(),

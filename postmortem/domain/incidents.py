@@ -45,7 +45,7 @@ DEFAULT_AFFECTED_STATUS = "partial_outage"
 def _clean(data: Any, partial: bool) -> dict[str, Any]:
     fields = Fields(data, partial=partial)
     fields.text("title", 200, required=True)
-    fields.text("summary", 20_000)
+    fields.markdown("summary", 20_000)
     fields.choice("severity", SEVERITIES, default="SEV3")
     fields.choice("impact", IMPACTS, default="minor")
     fields.choice("status", INCIDENT_STATUSES, default="investigating")

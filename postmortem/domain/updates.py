@@ -29,7 +29,7 @@ EDITABLE = ("status", "message", "posted_at", "component_statuses")
 def _clean(data: Any, partial: bool = False) -> dict[str, Any]:
     fields = Fields(data, partial=partial)
     fields.choice("status", INCIDENT_STATUSES, required=True)
-    fields.text("message", 20_000, required=True)
+    fields.markdown("message", 20_000, required=True)
     fields.time("posted_at", default=utcnow())
     milestones.check_not_future(fields, "posted_at")
     if "component_statuses" in fields.data or not partial:

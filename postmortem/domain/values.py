@@ -12,6 +12,7 @@ from typing import Any
 from urllib.parse import urlparse
 
 from postmortem.domain.errors import ValidationError
+from postmortem.domain.rendering import markdown_problem
 
 SLUG_RE = re.compile(r"^[a-z0-9]+(?:[-_][a-z0-9]+)*$")
 MISSING = object()
@@ -61,6 +62,15 @@ def format_utc(value: datetime | None) -> str:
     return value.astimezone(UTC).strftime("%Y-%m-%d %H:%M")
 
 
+def _holds_nul(raw: Any) -> bool:
+    """A NUL in a string, or in a list's items or an object's keys and values."""
+    if isinstance(raw, str):
+        return "\x00" in raw
+    items = [*raw.keys(), *raw.values()] if isinstance(raw, Mapping) else raw
+    return isinstance(raw, (list, Mapping)) and any(
+        isinstance(item, str) and "\x00" in item for item in items)
+
+
 class Fields:
     """Collects cleaned values and errors from a mapping of raw input.
 
@@ -101,7 +111,7 @@ class Fields:
             else:
                 self.values[name] = default
             return
-        if isinstance(raw, str) and "\x00" in raw:
+        if _holds_nul(raw):
             # PostgreSQL refuses NUL in text: say so here, on every backend,
             # for form input as for JSON.
             self.errors[name] = "must not contain NUL characters"
@@ -123,6 +133,13 @@ class Fields:
             return value
 
         self._take(name, required, default, convert)
+
+    def markdown(self, name: str, max_length: int, required: bool = False) -> None:
+        """Text that will be rendered as Markdown: refused if it cannot be."""
+        self.text(name, max_length, required)
+        problem = markdown_problem(self.values.get(name) or "")
+        if problem:
+            self.errors[name] = problem
 
     def choice(self, name: str, choices: Iterable[str], required: bool = False,
                default: str | None = None) -> None:

@@ -1,8 +1,12 @@
 """The impact chart: well-formed, accessible SVG with a panel per metric."""
 
+import itertools
+import math
 import re
 import xml.etree.ElementTree as ET
+from datetime import UTC, datetime, timedelta
 
+import pytest
 from flask import render_template_string
 from markupsafe import Markup
 
@@ -181,3 +185,128 @@ def test_value_format_and_range():
     assert charts.value_range([0, 0]) == (0, 1)
     assert charts.value_range([-30, 12]) == (-30, 12)
     assert charts.value_range([-0.5, -0.2]) == (-0.5, 0)
+
+
+# ---- Bounded by the pixel width, whatever the data ----------------------------
+
+FAR_FUTURE = datetime(9999, 12, 31, 23, 59, 59, tzinfo=UTC)
+YEAR_ONE = datetime(1, 1, 1, tzinfo=UTC)
+SVG = "{http://www.w3.org/2000/svg}"
+
+
+def tick_labels(root):
+    return [t for t in root.iter(SVG + "text") if t.get("text-anchor") == "middle"]
+
+
+def assert_ticks_readable(root, width):
+    """Tick labels never overlap, and there are no more than fit the width."""
+    panels = root.findall("svg:g[@class='panel']", NS)
+    for panel in panels:
+        labels = [t for t in panel.iter(SVG + "text")
+                  if t.get("text-anchor") == "middle"]
+        assert len(labels) <= width // 40
+        boxes = sorted((float(t.get("x")) - charts._label_width(t.text) / 2,
+                        float(t.get("x")) + charts._label_width(t.text) / 2)
+                       for t in labels)
+        for (_l1, right), (left, _r2) in itertools.pairwise(boxes):
+            assert left >= right, [t.text for t in labels]
+
+
+def assert_finite_coordinates(svg):
+    assert not re.search(r"nan|inf", str(svg), re.IGNORECASE)
+
+
+@pytest.mark.parametrize("outlier", [FAR_FUTURE, YEAR_ONE], ids=["9999", "0001"])
+def test_one_far_sample_keeps_the_chart_small(outlier):
+    data = samples(user_reports=REPORTS) + [
+        ImpactSample(metric="user_reports", at=outlier, value=1)]
+    svg = charts.impact_chart(data, demo_incident())
+    assert len(svg) < 20_000  # 17 MB before, for year 1; a 500 for 9999
+    root = parse(svg)
+    assert_ticks_readable(root, 760)
+    assert_finite_coordinates(svg)
+    years = [t.text for t in tick_labels(root)]
+    assert years and all(label.isdigit() for label in years)
+
+
+@pytest.mark.parametrize("moments", [
+    [FAR_FUTURE], [YEAR_ONE], [YEAR_ONE, FAR_FUTURE],
+    [FAR_FUTURE - timedelta(seconds=1), FAR_FUTURE],
+    [YEAR_ONE, YEAR_ONE + timedelta(minutes=1)],
+], ids=["only-9999", "only-0001", "0001-to-9999", "last-second", "first-minute"])
+@pytest.mark.parametrize("width", [300, 760])
+def test_times_at_the_edges_of_the_calendar(moments, width):
+    data = [ImpactSample(metric="error_rate", at=moment, value=5.0)
+            for moment in moments]
+    svg = charts.impact_chart(data, width=width)
+    assert len(svg) < 10_000
+    assert_ticks_readable(parse(svg), width)
+    assert_finite_coordinates(svg)
+
+
+@pytest.mark.parametrize(("span", "expected"), [
+    (timedelta(minutes=40), "09:10"), (timedelta(hours=50), "17 Nov"),
+    (timedelta(days=300), "Jan 2027"), (timedelta(days=3650), "2030"),
+])
+@pytest.mark.parametrize("width", [300, 760, 1400])
+def test_tick_steps_follow_the_span_and_labels_never_overlap(span, expected, width):
+    steps = 500
+    data = [ImpactSample(metric="user_reports", at=at(0) + span * i / steps,
+                         value=i % 37) for i in range(steps + 1)]
+    root = parse(charts.impact_chart(data, width=width))
+    assert_ticks_readable(root, width)
+    labels = [t.text for t in tick_labels(root)]
+    assert len(labels) >= 2
+    if width == 760:
+        assert expected in labels
+
+
+@pytest.mark.parametrize("value", [math.nan, math.inf, -math.inf, 1e308, -1e308])
+def test_values_that_bypassed_validation_are_drawn_within_the_panel(value):
+    data = samples(error_rate=[1, 2, 3]) + [
+        ImpactSample(metric="error_rate", at=at(20), value=value)]
+    svg = charts.impact_chart(data)
+    assert_finite_coordinates(svg)
+    root = parse(svg)
+    drawn = points(series_paths(root)[0])
+    assert len(drawn) == (3 if math.isnan(value) else 4)
+
+
+def test_thousands_of_points_are_thinned_to_the_width_keeping_the_spike():
+    values = [(i * 7919) % 100 for i in range(20_000)]
+    values[12_345] = 5_000  # one spike among twenty thousand samples
+    data = [ImpactSample(metric="user_reports", at=at(0) + timedelta(seconds=i),
+                         value=v) for i, v in enumerate(values)]
+    svg = charts.impact_chart(data, width=760)
+    assert len(svg) < 60_000
+    root = parse(svg)
+    drawn = points(series_paths(root)[0])
+    assert len(drawn) <= 2 * 760
+    highest = min(y for _x, y in drawn)
+    assert sum(1 for _x, y in drawn if y == highest) == 1
+    assert "peaked at 5,000" in root.find("svg:desc", NS).text
+
+
+def test_many_metrics_are_capped_and_the_rest_counted():
+    data = [ImpactSample(metric=f"metric_{n:03}", at=at(i), value=i)
+            for n in range(40) for i in range(3)]
+    root = parse(charts.impact_chart(data))
+    assert len(root.findall("svg:g[@class='panel']", NS)) == charts.MAX_PANELS
+    assert "28 more metrics not drawn" in root.find("svg:desc", NS).text
+
+
+def test_responsive_chart_has_a_wide_and_a_phone_layout():
+    html = str(charts.responsive_chart(samples(user_reports=REPORTS,
+                                               error_rate=REPORTS),
+                                       demo_incident()))
+    wide, narrow = (ET.fromstring(part)  # noqa: S314  (our own output)
+                    for part in re.findall(r"<svg .*?</svg>", html, re.DOTALL))
+    assert wide.get("width") == str(charts.WIDE_WIDTH)
+    assert narrow.get("width") == str(charts.NARROW_WIDTH)
+    assert wide.get("aria-labelledby") != narrow.get("aria-labelledby")
+    for root, width in ((wide, charts.WIDE_WIDTH), (narrow, charts.NARROW_WIDTH)):
+        assert min(float(t.get("font-size")) for t in root.iter(SVG + "text")) >= 11
+        assert_ticks_readable(root, width)
+        # Headings are shortened rather than cut off at the panel's edge.
+        for heading in root.findall("svg:g[@class='panel']/svg:text[1]", NS):
+            assert charts._label_width(heading.text, 12) * 1.05 <= width
