@@ -11,10 +11,10 @@ from postmortem.models.incident import (
     IncidentMember,
 )
 from postmortem.models.update import ComponentChange, StatusUpdate
-from postmortem.models.user import ApiToken, User
+from postmortem.models.user import ApiToken, LoginAttempt, User, UserSession
 
 __all__ = [
     "ActionItem", "AffectedComponent", "ApiToken", "AuditEntry", "Component",
     "ComponentChange", "ImpactSample", "Incident", "IncidentLabel", "IncidentMember",
-    "StatusUpdate", "TimelineEvent", "User",
+    "LoginAttempt", "StatusUpdate", "TimelineEvent", "User", "UserSession",
 ]

@@ -37,6 +37,8 @@ def authenticate():
             else None
         if user is None:
             return _unauthorized("Invalid or revoked API token")
+        if db.session.dirty:
+            db.session.commit()  # the token's last_used_at, even on a GET
         g.api_user = user
         return None
     if current_user.is_authenticated:
