@@ -162,6 +162,7 @@ from postmortem.api.v1 import (  # noqa: E402
     components,  # noqa: F401
     events,  # noqa: F401
     incidents,  # noqa: F401
+    members,  # noqa: F401
     openapi,  # noqa: F401
     samples,  # noqa: F401
     updates,  # noqa: F401

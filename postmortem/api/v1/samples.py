@@ -9,8 +9,8 @@ from postmortem.extensions import db
 @bp.get("/incidents/<int:incident_id>/impact-samples")
 def list_samples(incident_id: int):
     """An incident's impact samples by metric, then time."""
-    api_user()
-    incident = incidents.get(incident_id)
+    user = api_user()
+    incident = incidents.get(incident_id, user)
     return out.items(impact.for_incident(incident), out.sample)
 
 
@@ -19,6 +19,6 @@ def record_samples(incident_id: int):
     """Store one sample or a list; a point sent again corrects the stored one."""
     user = api_user("responder")
     data = json_body(out.SAMPLE_FIELDS, out.SAMPLE_READ_ONLY)
-    stored = impact.record(incidents.get(incident_id), data, user)
+    stored = impact.record(incidents.get(incident_id, user), data, user)
     db.session.commit()
     return created(out.items(stored, out.sample))

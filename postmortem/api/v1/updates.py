@@ -9,8 +9,8 @@ from postmortem.extensions import db
 @bp.get("/incidents/<int:incident_id>/updates")
 def list_updates(incident_id: int):
     """An incident's status updates, newest first."""
-    api_user()
-    incident = incidents.get(incident_id)
+    user = api_user()
+    incident = incidents.get(incident_id, user)
     return out.items(updates.for_incident(incident), out.status_update)
 
 
@@ -19,6 +19,6 @@ def post_update(incident_id: int):
     """Post a status update; it moves the incident's status and milestones."""
     user = api_user("responder")
     data = json_body(out.UPDATE_FIELDS, out.UPDATE_READ_ONLY)
-    update = updates.post(incidents.get(incident_id), data, user)
+    update = updates.post(incidents.get(incident_id, user), data, user)
     db.session.commit()
     return created(out.status_update(update))

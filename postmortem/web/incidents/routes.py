@@ -47,7 +47,8 @@ def index():
         apply_errors(form, exc)
         return render_template("incidents/index.html", form=form, pagination=None,
                                rows=[], args={}), 400
-    pagination = incidents.search(filters, current_app.config["PAGE_SIZE"])
+    pagination = incidents.search(filters, current_app.config["PAGE_SIZE"],
+                                  current_user)
     args = {k: v for k, v in filters.items() if k != "page" and v}
     return render_template("incidents/index.html", form=form, pagination=pagination,
                            rows=incident_page.list_rows(pagination.items), args=args)
@@ -69,13 +70,13 @@ def new():
 @bp.get("/incidents/<int:incident_id>")
 def show(incident_id: int):
     """The incident page: facts, milestones, scope, impact, updates, timeline."""
-    return _page(incidents.get(incident_id))
+    return _page(incidents.get(incident_id, current_user))
 
 
 @bp.get("/incidents/<int:incident_id>/timeline")
 def timeline(incident_id: int):
     """Every entry of the timeline, however long."""
-    incident = incidents.get(incident_id)
+    incident = incidents.get(incident_id, current_user)
     return render_template(
         "incidents/timeline.html", incident=incident,
         entries=incident_page.full_timeline(incident),
@@ -87,7 +88,7 @@ def timeline(incident_id: int):
 @role_required("responder")
 def edit(incident_id: int):
     """Edit an incident; a save based on an older version is refused, not merged."""
-    incident = incidents.get(incident_id)
+    incident = incidents.get(incident_id, current_user)
     form = forms.incident_form(components.list_components(), accounts.list_users(),
                                edit=True, values=incident_page.form_values(incident))
     if form.validate_on_submit():
@@ -111,7 +112,7 @@ def edit(incident_id: int):
 @role_required("responder")
 def post_update(incident_id: int):
     """Post a status update."""
-    incident = incidents.get(incident_id)
+    incident = incidents.get(incident_id, current_user)
     form = forms.status_update_form(components.list_components())
     return _save(incident, "update", form,
                  lambda data: updates.post(incident, data, current_user),
@@ -122,7 +123,7 @@ def post_update(incident_id: int):
 @role_required("responder")
 def add_event(incident_id: int):
     """Log a timeline event."""
-    incident = incidents.get(incident_id)
+    incident = incidents.get(incident_id, current_user)
     form = forms.EventForm(prefix="event")
     return _save(incident, "event", form,
                  lambda data: events.add(incident, data, current_user),
@@ -134,7 +135,7 @@ def add_event(incident_id: int):
 @role_required("responder")
 def edit_event(incident_id: int, event_id: int):
     """Edit a timeline event."""
-    incident = incidents.get(incident_id)
+    incident = incidents.get(incident_id, current_user)
     event = events.get(incident, event_id)
     form = forms.EventForm(prefix="event", obj=event)
     saved, _event = submit(
@@ -151,7 +152,7 @@ def edit_event(incident_id: int, event_id: int):
 @role_required("responder")
 def star_event(incident_id: int, event_id: int):
     """Star or unstar an event (starred events go into the post-mortem)."""
-    incident = incidents.get(incident_id)
+    incident = incidents.get(incident_id, current_user)
     event = events.get(incident, event_id)
     form = forms.TimelineControlsForm(prefix="tl")
     done = "Event starred." if form.key.data else "Event unstarred."
@@ -164,7 +165,7 @@ def star_event(incident_id: int, event_id: int):
 @role_required("responder")
 def delete_event(incident_id: int, event_id: int):
     """Delete a timeline event."""
-    incident = incidents.get(incident_id)
+    incident = incidents.get(incident_id, current_user)
     event = events.get(incident, event_id)
     form = forms.TimelineControlsForm(prefix="tl")
     return _save(incident, "controls", form,
@@ -176,7 +177,7 @@ def delete_event(incident_id: int, event_id: int):
 @role_required("responder")
 def add_sample(incident_id: int):
     """Record one impact sample."""
-    incident = incidents.get(incident_id)
+    incident = incidents.get(incident_id, current_user)
     form = forms.SampleForm(prefix="sample")
     return _save(incident, "sample", form,
                  lambda data: impact.record(incident, data, current_user),
@@ -187,7 +188,7 @@ def add_sample(incident_id: int):
 @role_required("responder")
 def paste_samples(incident_id: int):
     """Record impact samples pasted as CSV."""
-    incident = incidents.get(incident_id)
+    incident = incidents.get(incident_id, current_user)
     form = forms.CsvForm(prefix="csv")
     return _save(incident, "csv", form,
                  lambda data: incident_page.record_csv(incident, data["csv"],
