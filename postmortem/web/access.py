@@ -15,8 +15,11 @@ PUBLIC_ENDPOINTS = {"auth.setup", "auth.login", "static"}
 def init_login(login_manager: LoginManager) -> None:
     login_manager.login_view = "auth.login"
     login_manager.login_message_category = "info"
-    # A stolen session cookie is rejected once the user's IP/agent changes.
-    login_manager.session_protection = "strong"
+    # "basic": a session whose IP or agent changed is marked not fresh. Not
+    # "strong", which also wipes every session restored from a remember cookie
+    # on its second request (flask-login #685), so "keep me signed in" would
+    # not; stolen cookies are dealt with by ending the session row instead.
+    login_manager.session_protection = "basic"
 
     @login_manager.user_loader
     def load_user(session_key: str) -> User | None:

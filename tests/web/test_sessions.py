@@ -22,6 +22,12 @@ def _signed_in(client) -> bool:
     return client.get("/components").status_code == 200
 
 
+def _stays_signed_in(client) -> bool:
+    """Signed in now and on the next request (a session restored from a
+    remember cookie must last beyond its first request)."""
+    return _signed_in(client) and _signed_in(client)
+
+
 def _twin(app, client, *names):
     """Another browser holding copies of `client`'s cookies named `names`."""
     app.test_client_class = RequestClient
@@ -44,7 +50,7 @@ def _login_remembered(client, user):
 def test_sign_out_ends_copied_cookies(app, client, responder, cookie):
     _login_remembered(client, responder)
     copy = _twin(app, client, cookie)
-    assert _signed_in(copy)
+    assert _stays_signed_in(copy)
     client.post("/logout")
     assert not _signed_in(copy)
     assert not _signed_in(client)
@@ -55,6 +61,7 @@ def test_admin_password_reset_ends_every_session(app, client, responder, admin,
                                                  cookie):
     _login_remembered(client, responder)
     copy = _twin(app, client, cookie)
+    assert _stays_signed_in(copy)
     accounts.update_user(responder, {"password": "a brand new one"}, admin)
     db.session.commit()
     assert not _signed_in(copy)
@@ -64,6 +71,7 @@ def test_admin_password_reset_ends_every_session(app, client, responder, admin,
 def test_deactivation_ends_remember_cookies(app, client, responder, admin):
     _login_remembered(client, responder)
     copy = _twin(app, client, "remember_token")
+    assert _stays_signed_in(copy)
     accounts.update_user(responder, {"active": False}, admin)
     accounts.update_user(responder, {"active": True}, admin)
     db.session.commit()
@@ -73,6 +81,7 @@ def test_deactivation_ends_remember_cookies(app, client, responder, admin):
 def test_changing_your_password_keeps_this_session_only(app, client, responder):
     _login_remembered(client, responder)
     elsewhere = _twin(app, client, "session", "remember_token")
+    assert _stays_signed_in(elsewhere)
     response = client.post("/account/password", data={
         "current_password": factories.PASSWORD, "new_password": "new password 1",
         "confirm": "new password 1"})
@@ -110,6 +119,7 @@ def test_account_page_offers_sign_out_everywhere(as_viewer):
 def test_sign_out_everywhere(app, client, viewer):
     _login_remembered(client, viewer)
     laptop = _twin(app, client, "session", "remember_token")
+    assert _stays_signed_in(laptop)
     response = client.post("/account/sign-out-everywhere")
     assert response.headers["Location"] == "/login"
     assert not _signed_in(client)
@@ -120,6 +130,12 @@ def test_account_page_needs_sign_in(client, viewer):
     response = client.get("/account")
     assert response.status_code == 302
     assert response.headers["Location"].startswith("/login")
+
+
+def test_keep_me_signed_in_outlives_the_browser_session(app, client, responder):
+    _login_remembered(client, responder)
+    reopened = _twin(app, client, "remember_token")  # the session cookie gone
+    assert all(_signed_in(reopened) for _ in range(3))
 
 
 def test_remember_cookie_lasts_30_days_at_most(client, responder):
