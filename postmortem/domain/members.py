@@ -19,9 +19,11 @@ def of(incident: Incident) -> list[IncidentMember]:
 
 
 def candidates(incident: Incident) -> list[User]:
-    """Active users who are not yet members, for the "add" choice."""
-    taken = {m.user_id for m in incident.members}
-    users = db.session.scalars(sa.select(User).where(User.active.is_(True))
+    """Active users who do not see the incident whatever its visibility (not
+    members, not its commander, not admins), for the "add" choice."""
+    taken = {m.user_id for m in incident.members} | {incident.commander_id}
+    users = db.session.scalars(sa.select(User).where(User.active.is_(True),
+                                                     User.role != "admin")
                                .order_by(User.email))
     return [user for user in users if user.id not in taken]
 
