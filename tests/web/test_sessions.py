@@ -224,3 +224,14 @@ def test_a_forged_token_is_still_refused_plainly(app, admin):
         "event-csrf_token": "forged", "event-text": "x"})
     assert response.status_code == 400
     assert "The form expired" not in response.get_data(as_text=True)
+
+
+def test_an_admin_resetting_their_own_password_stays_signed_in(app, client, admin):
+    login(client, admin)
+    elsewhere = _twin(app, client, "session")
+    response = client.post(f"/admin/users/{admin.id}/edit", data={
+        "email": admin.email, "name": admin.name, "role": "admin",
+        "password": "my new admin pw", "active": "y"})
+    assert response.status_code == 302
+    assert _signed_in(client)
+    assert not _signed_in(elsewhere)

@@ -22,8 +22,9 @@ from postmortem.web.forms import apply_errors, form_status
 bp = Blueprint("auth", __name__)
 
 
-def _sign_in(user: User, remember: bool = False) -> None:
-    """Start a session row for this browser and hand its key to Flask-Login."""
+def sign_in(user: User, remember: bool = False) -> None:
+    """Start a session row for this browser and hand its key to Flask-Login
+    (also after a password change, which ended every session)."""
     sessions.start(user)
     db.session.commit()
     login_user(user, remember=remember, duration=sessions.LIFETIME)
@@ -45,7 +46,7 @@ def setup():
         else:
             if form.load_demo.data:
                 demo.load(user)
-            _sign_in(user)
+            sign_in(user)
             flash("Welcome! You are the first admin.", "success")
             return redirect(url_for("incidents.index"))
     return render_template("auth/setup.html", form=form), 422 if form.errors else 200
@@ -73,7 +74,7 @@ def login():
         form.password.errors.append("Wrong email or password.")
         return render_template("auth/login.html", form=form), 422
     throttle.forget(subjects[0])
-    _sign_in(user, remember=form.remember.data)
+    sign_in(user, remember=form.remember.data)
     # Only same-site paths, so a crafted link cannot bounce users away.
     return redirect(safe_next(request.args.get("next"), url_for("incidents.index")))
 
@@ -122,7 +123,7 @@ def change_password():
             db.session.rollback()
             apply_errors(form, exc)
         else:
-            _sign_in(me)
+            sign_in(me)
             flash("Password changed. Every other session is signed out.", "success")
             return redirect(url_for(".account"))
     return _account_page(form, form_status(form))
