@@ -2,6 +2,7 @@
 
 import os
 import secrets
+from datetime import timedelta
 from pathlib import Path
 
 
@@ -51,7 +52,14 @@ def load(instance_path: Path) -> dict:
         "REMEMBER_COOKIE_SECURE": _bool("SESSION_COOKIE_SECURE", True),
         "REMEMBER_COOKIE_HTTPONLY": True,
         "REMEMBER_COOKIE_SAMESITE": "Lax",
-        "WTF_CSRF_TIME_LIMIT": None,
+        # A form may stay open through a long incident shift; past this the
+        # user is shown their text again with a fresh token (web/security.py).
+        "WTF_CSRF_TIME_LIMIT": 12 * 3600,
+        # "Keep me signed in" lasts as long as a session may (domain/sessions).
+        "REMEMBER_COOKIE_DURATION": timedelta(days=30),
+        # How many reverse proxies in front set X-Forwarded-For/-Proto/-Host;
+        # 0 trusts none, so a client cannot pick the address it is throttled by.
+        "TRUSTED_PROXIES": int(os.environ.get("TRUSTED_PROXIES", "0") or 0),
         "MAX_CONTENT_LENGTH": 2 * 1024 * 1024,
         "PAGE_SIZE": 25,
         "STATUS_PAGE_NAME": os.environ.get("STATUS_PAGE_NAME", "Status"),

@@ -2,12 +2,13 @@
 
 import hashlib
 import secrets
+from datetime import timedelta
 
 import sqlalchemy as sa
 import sqlalchemy.orm as so
 from werkzeug.security import check_password_hash, generate_password_hash
 
-from postmortem.domain import audit
+from postmortem.domain import audit, sessions
 from postmortem.domain.errors import NotFound, ValidationError
 from postmortem.domain.values import Fields
 from postmortem.domain.vocabulary import ROLES
@@ -23,7 +24,10 @@ PASSWORD_HASH_METHOD = "scrypt"  # noqa: S105  (a method name)
 
 def hash_password(password: str) -> str:
     return generate_password_hash(password, method=PASSWORD_HASH_METHOD)
+
+
 TOKEN_PREFIX = "pm_"  # noqa: S105  (a marker, not a secret)
+TOKEN_TOUCH_EVERY = timedelta(minutes=1)
 
 
 def has_users() -> bool:
@@ -66,26 +70,61 @@ def create_user(data: dict, actor: User | None = None) -> User:
 
 
 def update_user(user: User, data: dict, actor: User) -> User:
+    """An admin's edit of a user; a new password or a deactivation signs the
+    user out everywhere."""
     values = _clean_user(data, partial=True)
-    if "email" in values and values["email"] != user.email:
-        if user_by_email(values["email"]):
-            raise ValidationError({"email": "is already registered"})
-    if user.id == actor.id and values.get("role", "admin") != "admin":
-        raise ValidationError({"role": "you cannot remove your own admin role"})
     # Refuse before changing anything, so a refused edit leaves the user as is.
-    if "active" in data and user.id == actor.id and not data["active"]:
-        raise ValidationError({"active": "you cannot deactivate yourself"})
+    _refuse_update(user, values, data, actor)
     changes = audit.diff(user, {k: v for k, v in values.items() if k != "password"})
     for name in ("email", "name", "role"):
         if name in values:
             setattr(user, name, values[name])
     if values.get("password"):
-        user.password_hash = hash_password(values["password"])
-        changes["password"] = ["…", "changed"]
-    if "active" in data and bool(data["active"]) != user.active:
-        user.active = bool(data["active"])
-        changes["active"] = [not user.active, user.active]
+        changes |= _set_password(user, values["password"])
+    if "active" in data:
+        changes |= _set_active(user, bool(data["active"]))
     audit.record(actor, "user.update", user, changes)
+    return user
+
+
+def _refuse_update(user: User, values: dict, data: dict, actor: User) -> None:
+    if values.get("email", user.email) != user.email and user_by_email(values["email"]):
+        raise ValidationError({"email": "is already registered"})
+    if user.id != actor.id:
+        return
+    if values.get("role", "admin") != "admin":
+        raise ValidationError({"role": "you cannot remove your own admin role"})
+    if "active" in data and not data["active"]:
+        raise ValidationError({"active": "you cannot deactivate yourself"})
+
+
+def _set_password(user: User, password: str) -> dict:
+    user.password_hash = hash_password(password)
+    sessions.end_all(user)
+    return {"password": ["…", "changed"]}
+
+
+def _set_active(user: User, active: bool) -> dict:
+    if active == user.active:
+        return {}
+    user.active = active
+    if not active:
+        sessions.end_all(user)
+    return {"active": [not active, active]}
+
+
+def change_password(user: User, current: str, new: str) -> User:
+    """A user's own password change: it needs the current password, and
+    signs every session out (the caller starts a fresh one for this browser)."""
+    if not check_password_hash(user.password_hash, current or ""):
+        raise ValidationError({"current_password": "is not your current password"})
+    if len(new or "") < MIN_PASSWORD:
+        raise ValidationError({"new_password":
+                               f"must be at least {MIN_PASSWORD} characters"})
+    if len(new) > 200:
+        raise ValidationError({"new_password": "must be at most 200 characters"})
+    changes = _set_password(user, new)
+    audit.record(user, "user.password", user, changes)
     return user
 
 
@@ -98,15 +137,30 @@ def list_users() -> list[User]:
 
 
 def authenticate(email: str, password: str) -> User | None:
-    """The active user with this email and password, or None."""
-    user = user_by_email(email or "")
-    if user is None:
-        # Hash anyway so a wrong email takes as long as a wrong password.
-        check_password_hash(hash_password("x"), password or "")
-        return None
-    if not user.active or not check_password_hash(user.password_hash, password or ""):
-        return None
-    return user
+    """The active user with this email and password, or None.
+
+    Every path checks one password hash, so the time taken does not tell an
+    unknown or deactivated account from a wrong password.
+    """
+    email = email or ""
+    # PostgreSQL refuses NUL in text; no stored email holds one.
+    user = user_by_email(email) if "\x00" not in email else None
+    usable = user is not None and user.active
+    stored = user.password_hash if usable else _dummy_hash()
+    matches = check_password_hash(stored, password or "")
+    return user if usable and matches else None
+
+
+_dummy_hashes: dict[str, str] = {}
+
+
+def _dummy_hash() -> str:
+    """A hash of a random password, made with the current method (once per
+    method), to check against when there is no usable account."""
+    method = PASSWORD_HASH_METHOD
+    if method not in _dummy_hashes:
+        _dummy_hashes[method] = hash_password(secrets.token_urlsafe(16))
+    return _dummy_hashes[method]
 
 
 def _hash_token(token: str) -> str:
@@ -140,6 +194,10 @@ def user_for_token(plain: str) -> User | None:
     )
     if token is None or token.revoked_at is not None or not token.user.active:
         return None
+    now = utcnow()
+    # At most one write a minute per token: enough to spot stale tokens.
+    if token.last_used_at is None or now - token.last_used_at >= TOKEN_TOUCH_EVERY:
+        token.last_used_at = now
     return token.user
 
 

@@ -6,7 +6,7 @@ from typing import Any
 import sqlalchemy as sa
 import sqlalchemy.orm as so
 
-from postmortem.domain import audit
+from postmortem.domain import audit, visibility
 from postmortem.domain.errors import NotFound
 from postmortem.domain.incidents import require_version, save
 from postmortem.domain.values import Fields
@@ -51,14 +51,15 @@ def create(incident: Incident, data: Any, actor: User) -> ActionItem:
     return item
 
 
-def get(item_id: Any) -> ActionItem:
+def get(item_id: Any, viewer: User | None) -> ActionItem:
+    """The action item, if `viewer` may see its incident."""
     try:
         item_id = int(item_id)
     except (TypeError, ValueError):
         item_id = None
     # PostgreSQL refuses to cast an id past 32 bits; none exists there.
     item = db.session.get(ActionItem, item_id) if item_id and item_id < 2**31 else None
-    if item is None:
+    if item is None or not visibility.can_see(viewer, item.incident):
         raise NotFound("No such action item")
     return item
 
@@ -84,9 +85,12 @@ def for_incident(incident: Incident) -> list[ActionItem]:
     ))
 
 
-def open_items_query(owner: str | None = None) -> sa.Select:
-    """Open action items across incidents: overdue and soonest due first."""
-    query = (sa.select(ActionItem).where(ActionItem.status.in_(OPEN_STATUSES))
+def open_items_query(owner: str | None, viewer: User | None) -> sa.Select:
+    """Open action items across the incidents `viewer` may see: overdue and
+    soonest due first."""
+    query = (sa.select(ActionItem).join(ActionItem.incident)
+             .where(ActionItem.status.in_(OPEN_STATUSES),
+                    visibility.visible_clause(viewer))
              .options(so.joinedload(ActionItem.incident))
              .order_by(ActionItem.due_date.is_(None), ActionItem.due_date,
                        ActionItem.priority, ActionItem.id))
@@ -95,18 +99,21 @@ def open_items_query(owner: str | None = None) -> sa.Select:
     return query
 
 
-def open_owners() -> list[str]:
-    """Everyone who owns an open action item, for a filter."""
+def open_owners(viewer: User | None) -> list[str]:
+    """Everyone who owns an open action item `viewer` may see, for a filter."""
     return list(db.session.scalars(
-        sa.select(ActionItem.owner).distinct()
-        .where(ActionItem.status.in_(OPEN_STATUSES), ActionItem.owner != "")
+        sa.select(ActionItem.owner).distinct().join(ActionItem.incident)
+        .where(ActionItem.status.in_(OPEN_STATUSES), ActionItem.owner != "",
+               visibility.visible_clause(viewer))
         .order_by(ActionItem.owner)
     ))
 
 
-def overdue_count(today: date | None = None) -> int:
+def overdue_count(viewer: User | None, today: date | None = None) -> int:
+    """Overdue open action items on the incidents `viewer` may see."""
     today = today or utcnow().date()
     return db.session.scalar(
-        sa.select(sa.func.count(ActionItem.id)).where(
-            ActionItem.status.in_(OPEN_STATUSES), ActionItem.due_date < today)
+        sa.select(sa.func.count(ActionItem.id)).join(ActionItem.incident).where(
+            ActionItem.status.in_(OPEN_STATUSES), ActionItem.due_date < today,
+            visibility.visible_clause(viewer))
     ) or 0

@@ -6,7 +6,7 @@ from typing import Any
 import sqlalchemy as sa
 import sqlalchemy.orm as so
 
-from postmortem.domain import audit, components, milestones
+from postmortem.domain import audit, components, members, milestones, visibility
 from postmortem.domain.errors import NotFound, ValidationError
 
 # Older import sites; these live in modules named for what they are.
@@ -173,6 +173,7 @@ def declare(data: Any, actor: User) -> Incident:
     incident.commander = _commander(values.get("commander"))
     _set_labels(incident, values)
     db.session.add(incident)
+    members.keep_author(incident, actor)
     set_affected(incident, found, values["components"], replace=True)
     db.session.flush()
     audit.record(actor, "incident.declare", incident, {
@@ -195,6 +196,7 @@ def update(incident: Incident, data: Any, actor: User) -> Incident:
     _apply(incident, values)
     if incident.resolved_at:
         milestones.close_windows(incident, incident.resolved_at)
+    members.keep_author(incident, actor)
     save(incident)
     audit.record(actor, "incident.update", incident, changes)
     return incident
@@ -262,21 +264,26 @@ def _match_resolution(status: str, resolved_at: datetime | None,
                                               "empty for an open incident"})
 
 
-def get(incident_id: Any, include_private: bool = True) -> Incident:
+def get(incident_id: Any, viewer: User | None) -> Incident:
+    """The incident, if `viewer` may see it (None: the anonymous public).
+
+    A private incident someone may not see does not exist for them: the same
+    404 as an unknown id, so its existence is not given away.
+    """
     try:
         incident_id = int(incident_id)
     except (TypeError, ValueError):
         raise NotFound("No such incident") from None
     incident = db.session.get(Incident, incident_id) if incident_id < 2**31 else None
-    if incident is None or (not include_private and not incident.is_public):
+    if incident is None or not visibility.can_see(viewer, incident):
         raise NotFound("No such incident")
     return incident
 
 
-def filter_query(filters: dict[str, Any]) -> sa.Select:
-    """The incidents matching list filters (q, status, severity, component, tag),
-    newest first."""
-    query = sa.select(Incident)
+def filter_query(filters: dict[str, Any], viewer: User | None) -> sa.Select:
+    """The incidents `viewer` may see matching list filters (q, status,
+    severity, component, tag), newest first."""
+    query = sa.select(Incident).where(visibility.visible_clause(viewer))
     if q := (filters.get("q") or "").strip():
         # % and _ are what people type, not wildcards.
         escaped = (q[:200].replace("\\", "\\\\").replace("%", "\\%")
@@ -313,10 +320,11 @@ def clean_filters(args: Any) -> dict[str, Any]:
     return fields.result()
 
 
-def search(filters: dict[str, Any], per_page: int):
-    """One page of incidents (a flask_sqlalchemy Pagination), with what list
-    rows show eager-loaded so a page costs the same queries at any size."""
-    return db.paginate(with_details(filter_query(filters)),
+def search(filters: dict[str, Any], per_page: int, viewer: User | None):
+    """One page of the incidents `viewer` may see (a flask_sqlalchemy
+    Pagination), with what list rows show eager-loaded so a page costs the
+    same queries at any size."""
+    return db.paginate(with_details(filter_query(filters, viewer)),
                        page=filters.get("page", 1),
                        per_page=per_page, error_out=False, count=True)
 

@@ -16,11 +16,11 @@ from postmortem.models.submission import (
     UpdateTemplate,
 )
 from postmortem.models.update import ComponentChange, StatusUpdate
-from postmortem.models.user import ApiToken, User
+from postmortem.models.user import ApiToken, LoginAttempt, User, UserSession
 
 __all__ = [
     "ActionItem", "AffectedComponent", "ApiToken", "AuditEntry", "Component",
     "ComponentChange", "FormSubmission", "IdempotencyKey", "ImpactSample", "Incident",
-    "IncidentLabel", "IncidentMember", "StatusUpdate", "TimelineEvent",
-    "UpdateTemplate", "User",
+    "IncidentLabel", "IncidentMember", "LoginAttempt", "StatusUpdate",
+    "TimelineEvent", "UpdateTemplate", "User", "UserSession",
 ]

@@ -25,6 +25,14 @@ class User(UserMixin, db.Model):
 
     tokens: so.WriteOnlyMapped["ApiToken"] = so.relationship(back_populates="user")
 
+    # The key of the signed-in session this object was loaded for (see
+    # UserSession); Flask-Login stores it in the session and remember cookies
+    # instead of the user id, so ending the session row ends the cookies.
+    session_key = None  # str, once loaded for a session
+
+    def get_id(self) -> str | None:
+        return self.session_key
+
     @property
     def is_active(self) -> bool:
         return self.active
@@ -57,3 +65,38 @@ class ApiToken(db.Model):
     revoked_at: so.Mapped[datetime | None] = so.mapped_column(UTCDateTime)
 
     user: so.Mapped[User] = so.relationship(back_populates="tokens")
+
+
+class UserSession(db.Model):
+    """One signed-in browser. Its key (only a hash is kept) is what the
+    session and remember cookies carry: deleting the row signs that browser
+    out, wherever the cookies were copied to."""
+
+    __tablename__ = "user_session"
+
+    id: so.Mapped[int] = so.mapped_column(primary_key=True)
+    user_id: so.Mapped[int] = so.mapped_column(
+        sa.ForeignKey("user.id", ondelete="CASCADE"), index=True
+    )
+    key_hash: so.Mapped[str] = so.mapped_column(sa.String(64), unique=True)
+    created_at: so.Mapped[datetime] = so.mapped_column(UTCDateTime, default=utcnow)
+    expires_at: so.Mapped[datetime] = so.mapped_column(UTCDateTime)
+
+    user: so.Mapped[User] = so.relationship(lazy="joined")
+
+
+class LoginAttempt(db.Model):
+    """A failed sign-in, counted per account and per client address.
+
+    Kept in the database so every gunicorn worker and host sees the same
+    count; `subject` is a hash, so the table holds no addresses or emails.
+    """
+
+    __tablename__ = "login_attempt"
+    __table_args__ = (sa.Index("ix_login_attempt_subject_at", "subject", "at"),)
+
+    id: so.Mapped[int] = so.mapped_column(primary_key=True)
+    subject: so.Mapped[str] = so.mapped_column(sa.String(64))
+    # Indexed alone too: expired rows are pruned by time, whatever the subject.
+    at: so.Mapped[datetime] = so.mapped_column(UTCDateTime, default=utcnow,
+                                               index=True)

@@ -5,8 +5,7 @@ from functools import wraps
 from flask import Blueprint, abort, redirect, request, url_for
 from flask_login import LoginManager, current_user
 
-from postmortem.domain import accounts
-from postmortem.extensions import db
+from postmortem.domain import accounts, sessions
 from postmortem.models import User
 
 # Pages anyone may open, even before the first admin exists.
@@ -16,14 +15,17 @@ PUBLIC_ENDPOINTS = {"auth.setup", "auth.login", "static"}
 def init_login(login_manager: LoginManager) -> None:
     login_manager.login_view = "auth.login"
     login_manager.login_message_category = "info"
-    # A stolen session cookie is rejected once the user's IP/agent changes.
-    login_manager.session_protection = "strong"
+    # "basic": a session whose IP or agent changed is marked not fresh. Not
+    # "strong", which also wipes every session restored from a remember cookie
+    # on its second request (flask-login #685), so "keep me signed in" would
+    # not; stolen cookies are dealt with by ending the session row instead.
+    login_manager.session_protection = "basic"
 
     @login_manager.user_loader
-    def load_user(user_id: str) -> User | None:
-        user = db.session.get(User, int(user_id)) if user_id.isdigit() else None
-        # A deactivated user's existing session ends with the deactivation.
-        return user if user is not None and user.active else None
+    def load_user(session_key: str) -> User | None:
+        # The cookies carry a session key (User.get_id), not the user id: an
+        # ended session, or any session of a deactivated user, loads no one.
+        return sessions.load(session_key)
 
 
 def require_login(bp: Blueprint) -> None:

@@ -5,6 +5,7 @@ from flask_wtf.csrf import CSRFError
 from werkzeug.exceptions import HTTPException, InternalServerError
 
 from postmortem.domain.errors import DomainError
+from postmortem.web import security
 
 
 def wants_json() -> bool:
@@ -30,6 +31,8 @@ def init_app(app: Flask) -> None:
         message += "the page and submit again."
         if wants_json():
             return json_error(400, "csrf", exc.description)
+        if expired := security.form_expired(exc.description):
+            return expired
         return render_template("errors/error.html", status=400, message=message), 400
 
     @app.errorhandler(HTTPException)

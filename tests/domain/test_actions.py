@@ -100,11 +100,11 @@ def test_update_is_partial_and_checks_the_version(responder, incident):
 
 def test_get(responder, incident):
     created = item(incident, responder)
-    assert actions.get(created.id) is created
-    assert actions.get(str(created.id)) is created
+    assert actions.get(created.id, responder) is created
+    assert actions.get(str(created.id), responder) is created
     for bad in ("abc", None, 10**30, 999):
         with pytest.raises(NotFound):
-            actions.get(bad)
+            actions.get(bad, responder)
 
 
 def test_overdue_and_open_items_across_incidents(responder, incident):
@@ -117,12 +117,13 @@ def test_overdue_and_open_items_across_incidents(responder, incident):
          status="wont_do")
     undated = item(other, responder, title="Undated", priority="P1")
     db.session.commit()
-    assert actions.overdue_count(TODAY) == 1
+    assert actions.overdue_count(responder, TODAY) == 1
     assert late.is_overdue(TODAY) and not soon.is_overdue(TODAY)
     assert not undated.is_overdue(TODAY)
-    open_items = db.session.scalars(actions.open_items_query()).all()
+    open_items = db.session.scalars(actions.open_items_query(None, responder)).all()
     assert open_items == [late, soon, undated]
-    assert db.session.scalars(actions.open_items_query(owner="Web")).all() == [soon]
+    web = db.session.scalars(actions.open_items_query("Web", responder)).all()
+    assert web == [soon]
 
 
 def test_for_incident_orders_by_priority(responder, incident):

@@ -83,7 +83,8 @@ def test_filters(responder):
                              tags=["capacity"])
     two = factories.incident(responder, title="Slow website", severity="SEV4",
                              started_at=at(60), detected_at=at(61))
-    found = lambda **f: [i.id for i in db.session.scalars(incidents.filter_query(f))]
+    found = lambda **f: [i.id for i in db.session.scalars(  # noqa: E731
+        incidents.filter_query(f, responder))]
     assert found() == [two.id, one.id]
     assert found(q="api") == [one.id]
     assert found(severity="SEV4") == [two.id]
@@ -97,7 +98,7 @@ def test_search_treats_percent_and_underscore_literally(responder):
     marked = factories.incident(responder, title="100% of requests failing",
                                 started_at=at(60), detected_at=at(61))
     found = lambda q: [i.id for i in db.session.scalars(  # noqa: E731
-        incidents.filter_query({"q": q}))]
+        incidents.filter_query({"q": q}, responder))]
     assert found("%") == [marked.id]
     assert found("_") == []
     assert plain.id in found("checkout")

@@ -144,10 +144,22 @@ def test_signed_out_page_sends_to_login_with_next(client, responder):
 @pytest.mark.parametrize("target, expected", [
     ("/components", "/components"),
     ("/actions?owner=ann", "/actions?owner=ann"),
+    ("/%2F%2Fevil.example", "/%2F%2Fevil.example"),  # a literal path here
     ("//evil.example/x", "/incidents"),
+    ("///evil.example", "/incidents"),
+    ("////evil.example", "/incidents"),
     ("https://evil.example/", "/incidents"),
+    ("https:evil.example", "/incidents"),
+    ("https:/evil.example", "/incidents"),
     ("/\\evil.example", "/incidents"),
+    ("\\/evil.example", "/incidents"),
+    ("/\\/evil.example", "/incidents"),
+    ("%2F%2Fevil.example", "/incidents"),
     ("/\t/evil.example", "/incidents"),
+    ("\t//evil.example", "/incidents"),
+    ("/\n/evil.example", "/incidents"),
+    ("/\r\n/evil.example", "/incidents"),
+    ("/ /evil.example", "/incidents"),
     ("javascript:alert(1)", "/incidents"),
 ])
 def test_next_only_allows_same_site_paths(client, responder, target, expected):

@@ -37,6 +37,8 @@ def authenticate():
             else None
         if user is None:
             return _unauthorized("Invalid or revoked API token")
+        if db.session.dirty:
+            db.session.commit()  # the token's last_used_at, even on a GET
         g.api_user = user
         return None
     if current_user.is_authenticated:
@@ -198,6 +200,7 @@ from postmortem.api.v1 import (  # noqa: E402
     components,  # noqa: F401
     events,  # noqa: F401
     incidents,  # noqa: F401
+    members,  # noqa: F401
     openapi,  # noqa: F401
     samples,  # noqa: F401
     updates,  # noqa: F401

@@ -23,9 +23,9 @@ def open_request(args: Any) -> dict[str, Any]:
 @bp.get("/actions")
 def list_open_actions():
     """Open action items across incidents, overdue and soonest due first."""
-    api_user()
+    user = api_user()
     args = open_request(request.args)
-    return out.page(db.paginate(actions.open_items_query(args["owner"]),
+    return out.page(db.paginate(actions.open_items_query(args["owner"], user),
                                 page=args["page"], per_page=args["per_page"],
                                 error_out=False), out.action_item)
 
@@ -33,8 +33,8 @@ def list_open_actions():
 @bp.get("/incidents/<int:incident_id>/actions")
 def list_actions(incident_id: int):
     """An incident's action items, highest priority first."""
-    api_user()
-    incident = incidents.get(incident_id)
+    user = api_user()
+    incident = incidents.get(incident_id, user)
     return out.items(actions.for_incident(incident), out.action_item)
 
 
@@ -43,7 +43,7 @@ def create_action(incident_id: int):
     """Add an action item to an incident."""
     user = api_user("responder")
     data = json_body(out.ACTION_FIELDS, out.ACTION_READ_ONLY)
-    item = actions.create(incidents.get(incident_id), data, user)
+    item = actions.create(incidents.get(incident_id, user), data, user)
     db.session.commit()
     return created(out.action_item(item),
                    url_for("api_v1.get_action", action_id=item.id))
@@ -52,8 +52,8 @@ def create_action(incident_id: int):
 @bp.get("/actions/<int:action_id>")
 def get_action(action_id: int):
     """One action item."""
-    api_user()
-    return out.action_item(actions.get(action_id))
+    user = api_user()
+    return out.action_item(actions.get(action_id, user))
 
 
 @bp.patch("/actions/<int:action_id>")
@@ -61,6 +61,6 @@ def update_action(action_id: int):
     """Change an action item; a `version`, if sent, must be current."""
     user = api_user("responder")
     data = json_body(out.ACTION_FIELDS, out.ACTION_READ_ONLY)
-    item = actions.update(actions.get(action_id), data, user)
+    item = actions.update(actions.get(action_id, user), data, user)
     db.session.commit()
     return out.action_item(item)

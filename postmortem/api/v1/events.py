@@ -11,8 +11,8 @@ from postmortem.extensions import db
 @bp.get("/incidents/<int:incident_id>/events")
 def list_events(incident_id: int):
     """An incident's timeline events, oldest first."""
-    api_user()
-    incident = incidents.get(incident_id)
+    user = api_user()
+    incident = incidents.get(incident_id, user)
     return out.items(events.for_incident(incident), out.event)
 
 
@@ -21,7 +21,7 @@ def add_event(incident_id: int):
     """Log a timeline event, back-dated with `occurred_at` if need be."""
     user = api_user("responder")
     data = json_body(out.EVENT_FIELDS, out.EVENT_READ_ONLY)
-    event = events.add(incidents.get(incident_id), data, user)
+    event = events.add(incidents.get(incident_id, user), data, user)
     return created(out.event(event), url_for(
         "api_v1.get_event", incident_id=incident_id, event_id=event.id))
 
@@ -29,8 +29,8 @@ def add_event(incident_id: int):
 @bp.get("/incidents/<int:incident_id>/events/<int:event_id>")
 def get_event(incident_id: int, event_id: int):
     """One timeline event."""
-    api_user()
-    return out.event(events.get(incidents.get(incident_id), event_id))
+    user = api_user()
+    return out.event(events.get(incidents.get(incident_id, user), event_id))
 
 
 @bp.patch("/incidents/<int:incident_id>/events/<int:event_id>")
@@ -38,7 +38,7 @@ def edit_event(incident_id: int, event_id: int):
     """Correct a timeline event; absent fields keep their value."""
     user = api_user("responder")
     data = json_body(out.EVENT_FIELDS, out.EVENT_READ_ONLY)
-    event = events.get(incidents.get(incident_id), event_id)
+    event = events.get(incidents.get(incident_id, user), event_id)
     events.edit(event, data, user)
     return commit_and_answer(out.event(event))
 
@@ -47,6 +47,6 @@ def edit_event(incident_id: int, event_id: int):
 def delete_event(incident_id: int, event_id: int):
     """Remove a timeline event."""
     user = api_user("responder")
-    events.delete(events.get(incidents.get(incident_id), event_id), user)
+    events.delete(events.get(incidents.get(incident_id, user), event_id), user)
     db.session.commit()
     return "", 204

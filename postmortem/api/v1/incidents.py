@@ -28,9 +28,9 @@ def list_request(args: Any) -> tuple[dict[str, Any], int]:
 @bp.get("/incidents")
 def list_incidents():
     """Incidents, newest first, filtered and paged like the web list."""
-    api_user()
+    user = api_user()
     filters, size = list_request(request.args)
-    return out.page(incidents.search(filters, size), out.incident)
+    return out.page(incidents.search(filters, size, user), out.incident)
 
 
 @bp.post("/incidents")
@@ -47,8 +47,8 @@ def create_incident():
 @bp.get("/incidents/<int:incident_id>")
 def get_incident(incident_id: int):
     """One incident with its scope and derived durations."""
-    api_user()
-    return out.incident(incidents.get(incident_id))
+    user = api_user()
+    return out.incident(incidents.get(incident_id, user))
 
 
 @bp.patch("/incidents/<int:incident_id>")
@@ -56,6 +56,6 @@ def update_incident(incident_id: int):
     """Edit an incident; `version` must be the one the client read."""
     user = api_user("responder")
     data = json_body(out.INCIDENT_FIELDS, out.INCIDENT_READ_ONLY)
-    incident = incidents.update(incidents.get(incident_id), data, user)
+    incident = incidents.update(incidents.get(incident_id, user), data, user)
     db.session.commit()
     return out.incident(incident)

@@ -483,6 +483,36 @@ def openapi():
     return DOCUMENT
 
 
+# Incident members (who may see a private incident); kept in one block.
+SCHEMAS["IncidentMember"] = closed({
+    "user_id": {"type": "integer"},
+    "email": {"type": "string"},
+    "name": {"type": "string"},
+    "role": enum(("viewer", "responder", "admin")),
+    "added_at": TIME,
+})
+SCHEMAS["IncidentMemberItems"] = closed({"items": {"type": "array",
+                                                   "items": ref("IncidentMember")}})
+SCHEMAS["IncidentMemberAdd"] = obj(
+    {"email": text(254, minLength=1, description="the person's sign-in email"),
+     "user_id": {"type": "integer", "minimum": 1, "maximum": 2**31 - 1}},
+    read_only=("name", "role", "added_at"),
+    anyOf=[{"required": ["email"]}, {"required": ["user_id"]}],
+    description="Who to add: `email` or `user_id`. While the incident is "
+                "private, only admins, its commander and its members see it.")
+PATHS[f"{INCIDENT}/members"] = {
+    "parameters": [INCIDENT_ID],
+    "get": read("List the people added to an incident", "IncidentMemberItems",
+                "404"),
+    "post": write("Add someone to an incident", "IncidentMemberAdd",
+                  ok("IncidentMember", "201", "Added"), "404"),
+}
+PATHS[f"{INCIDENT}/members/{{user_id}}"] = {
+    "parameters": [INCIDENT_ID, path_param("user_id", ID, 1)],
+    "delete": delete("Take someone off an incident"),
+}
+
+
 # --- On-call corrections and Idempotency-Key (issue 8) ---
 SCHEMAS["StatusUpdate"]["properties"] |= {
     "component_changes": {"type": "array", "items": closed({

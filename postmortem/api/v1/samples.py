@@ -10,8 +10,8 @@ from postmortem.domain import impact, incidents
 @bp.get("/incidents/<int:incident_id>/impact-samples")
 def list_samples(incident_id: int):
     """An incident's impact samples by metric, then time."""
-    api_user()
-    incident = incidents.get(incident_id)
+    user = api_user()
+    incident = incidents.get(incident_id, user)
     return out.items(impact.for_incident(incident), out.sample)
 
 
@@ -20,7 +20,7 @@ def record_samples(incident_id: int):
     """Store one sample or a list; a point sent again corrects the stored one."""
     user = api_user("responder")
     data = json_body(out.SAMPLE_FIELDS, out.SAMPLE_READ_ONLY)
-    stored = impact.record(incidents.get(incident_id), data, user)
+    stored = impact.record(incidents.get(incident_id, user), data, user)
     return created(out.items(stored, out.sample))
 
 
@@ -28,7 +28,7 @@ def record_samples(incident_id: int):
 def delete_sample(incident_id: int, sample_id: int):
     """Delete one impact sample."""
     user = api_user("responder")
-    impact.delete(impact.get(incidents.get(incident_id), sample_id), user)
+    impact.delete(impact.get(incidents.get(incident_id, user), sample_id), user)
     commit_and_answer(None)
     return "", 204
 
@@ -37,5 +37,5 @@ def delete_sample(incident_id: int, sample_id: int):
 def delete_samples(incident_id: int):
     """Delete the samples of one `metric`, within `from` and `to` if given."""
     user = api_user("responder")
-    deleted = impact.delete_range(incidents.get(incident_id), request.args, user)
+    deleted = impact.delete_range(incidents.get(incident_id, user), request.args, user)
     return commit_and_answer({"deleted": deleted})

@@ -10,8 +10,8 @@ from postmortem.domain import incidents, updates
 @bp.get("/incidents/<int:incident_id>/updates")
 def list_updates(incident_id: int):
     """An incident's status updates, newest first."""
-    api_user()
-    incident = incidents.get(incident_id)
+    user = api_user()
+    incident = incidents.get(incident_id, user)
     return out.items(updates.for_incident(incident), out.status_update)
 
 
@@ -21,7 +21,7 @@ def post_update(incident_id: int):
     milestones and never conflicts with another update."""
     user = api_user("responder")
     data = json_body(out.UPDATE_FIELDS, out.UPDATE_READ_ONLY)
-    update = updates.post(incidents.get(incident_id), data, user)
+    update = updates.post(incidents.get(incident_id, user), data, user)
     return created(out.status_update(update), _url(update))
 
 
@@ -33,8 +33,8 @@ def _url(update) -> str:
 @bp.get("/incidents/<int:incident_id>/updates/<int:update_id>")
 def get_update(incident_id: int, update_id: int):
     """One status update."""
-    api_user()
-    return out.status_update(updates.get(incidents.get(incident_id), update_id))
+    user = api_user()
+    return out.status_update(updates.get(incidents.get(incident_id, user), update_id))
 
 
 @bp.patch("/incidents/<int:incident_id>/updates/<int:update_id>")
@@ -43,7 +43,7 @@ def edit_update(incident_id: int, update_id: int):
     their value, and the milestones it caused move with it."""
     user = api_user("responder")
     data = json_body((*out.UPDATE_FIELDS, "version"), out.UPDATE_READ_ONLY)
-    update = updates.get(incidents.get(incident_id), update_id)
+    update = updates.get(incidents.get(incident_id, user), update_id)
     updates.edit(update, data, user)
     return commit_and_answer(out.status_update(update))
 
@@ -53,7 +53,7 @@ def delete_update(incident_id: int, update_id: int):
     """Delete a status update; `version` in the query string or a JSON body."""
     user = api_user("responder")
     data = json_body(("version",)) if request.get_data() else request.args
-    update = updates.get(incidents.get(incident_id), update_id)
+    update = updates.get(incidents.get(incident_id, user), update_id)
     updates.delete(update, data, user)
     commit_and_answer(None)
     return "", 204

@@ -41,10 +41,10 @@ def index():
     """Open action items across incidents, overdue and soonest due first."""
     owner = request.args.get("owner", "").strip()[:120] or None
     page = min(max(request.args.get("page", 1, type=int), 1), 100_000)
-    items = db.paginate(actions.open_items_query(owner), page=page,
+    items = db.paginate(actions.open_items_query(owner, _me()), page=page,
                         per_page=current_app.config["PAGE_SIZE"], error_out=False)
     return render_template("actions/index.html", items=items, owner=owner,
-                           owners=actions.open_owners(), today=utcnow().date(),
+                           owners=actions.open_owners(_me()), today=utcnow().date(),
                            status_form=StatusForm())
 
 
@@ -52,7 +52,7 @@ def index():
 @role_required("responder")
 def new(incident_id: int):
     """The form to add an action item to an incident."""
-    incident = incidents.get(incident_id)
+    incident = incidents.get(incident_id, _me())
     return render_template("actions/new.html", incident=incident,
                            form=ActionItemForm())
 
@@ -61,7 +61,7 @@ def new(incident_id: int):
 @role_required("responder")
 def create(incident_id: int):
     """Add an action item; bad input comes back on the form page, text kept."""
-    incident = incidents.get(incident_id)
+    incident = incidents.get(incident_id, _me())
     form = ActionItemForm()
     saved, _item = submit(
         form, lambda: actions.create(incident, form.values(), _me()),
@@ -75,7 +75,7 @@ def create(incident_id: int):
 @role_required("responder")
 def edit(item_id: int):
     """Edit an action item; a stale save keeps the typed text and says why."""
-    item = actions.get(item_id)
+    item = actions.get(item_id, _me())
     form = ActionItemForm(obj=item)
     status = 200
     if form.validate_on_submit():
@@ -109,7 +109,7 @@ def _explain_conflict(form: ActionItemForm, item: ActionItem, exc: Conflict) -> 
 @role_required("responder")
 def change_status(item_id: int):
     """Move an action item to another status (start, complete, reopen)."""
-    item = actions.get(item_id)
+    item = actions.get(item_id, _me())
     form = StatusForm()
     if not form.validate_on_submit():
         allowed = ", ".join(ACTION_STATUSES)

@@ -19,6 +19,7 @@ from postmortem.extensions import db
 from postmortem.models import User
 from postmortem.web.access import require_login, role_required
 from postmortem.web.admin.forms import TokenForm, UserEditForm, UserForm
+from postmortem.web.auth.routes import sign_in
 from postmortem.web.auth.urls import MAX_ID
 from postmortem.web.forms import apply_errors, form_status, submit
 
@@ -61,6 +62,8 @@ def edit_user(user_id: int):
                                                              actor=_me()),
                           f"Saved {user.email}.")
     if saved:
+        if user.id == _me().id and form.password.data:
+            sign_in(user)  # a new password ended every session, this one too
         return redirect(url_for(".users"))
     return render_template("admin/user_form.html", form=form,
                            user=user), form_status(form)

@@ -21,3 +21,16 @@ class SetupForm(FlaskForm):
         DataRequired(), EqualTo("password", message="Passwords must match")])
     load_demo = BooleanField("Load the demo incident (the Monday API outage)",
                              default=True)
+
+
+class PasswordChangeForm(FlaskForm):
+    current_password = PasswordField("Current password", validators=[
+        DataRequired(), Length(max=200)])
+    new_password = PasswordField("New password", validators=[
+        DataRequired(), Length(min=8, max=200)])
+    confirm = PasswordField("Repeat the new password", validators=[
+        DataRequired(), EqualTo("new_password", message="Passwords must match")])
+
+
+class SignOutEverywhereForm(FlaskForm):
+    """Only the CSRF token: the button must come from our own page."""

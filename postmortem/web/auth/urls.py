@@ -3,9 +3,11 @@
 import re
 from urllib.parse import urlsplit
 
-# Browsers drop tabs and newlines and read "\" as "/", so "/\evil.example" or
-# "/\t/evil.example" would leave the site; only plain printable paths pass.
-_PLAIN_PATH = re.compile(r"^/[^/\\\s\x00-\x1f\x7f]?[^\\\s\x00-\x1f\x7f]*$")
+# Browsers drop tabs and newlines, read "\" as "/" and take "//", "///" or
+# "////host" as another host, so "/\evil.example" or "/\t/evil.example" would
+# leave the site: only a "/" not followed by "/" or "\", then printable
+# characters without "\" or whitespace, passes.
+_PLAIN_PATH = re.compile(r"^/(?![/\\])[^\\\s\x00-\x1f\x7f]*$")
 
 
 def safe_next(target: str | None, fallback: str) -> str:

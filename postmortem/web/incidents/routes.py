@@ -48,7 +48,8 @@ def index():
         apply_errors(form, exc)
         return render_template("incidents/index.html", form=form, pagination=None,
                                rows=[], args={}), 400
-    pagination = incidents.search(filters, current_app.config["PAGE_SIZE"])
+    pagination = incidents.search(filters, current_app.config["PAGE_SIZE"],
+                                  current_user)
     args = {k: v for k, v in filters.items() if k != "page" and v}
     return render_template("incidents/index.html", form=form, pagination=pagination,
                            rows=incident_page.list_rows(pagination.items), args=args)
@@ -73,7 +74,7 @@ def new():
 @bp.get("/incidents/<int:incident_id>")
 def show(incident_id: int):
     """The incident page: facts, milestones, scope, impact, updates, timeline."""
-    incident = incidents.get(incident_id)
+    incident = incidents.get(incident_id, current_user)
     template = request.args.get("template")
     message = None
     if template and current_user.has_role("responder"):
@@ -85,7 +86,7 @@ def show(incident_id: int):
 def version(incident_id: int):
     """What the open incident page polls: a stamp that changes with anything
     it shows (cheap: a few aggregates, no rendering)."""
-    incident = incidents.get(incident_id)
+    incident = incidents.get(incident_id, current_user)
     response = jsonify(version=incident_page.stamp(incident))
     response.headers["Cache-Control"] = "no-store"
     return response
@@ -94,7 +95,7 @@ def version(incident_id: int):
 @bp.get("/incidents/<int:incident_id>/timeline")
 def timeline(incident_id: int):
     """Every entry of the timeline, however long."""
-    incident = incidents.get(incident_id)
+    incident = incidents.get(incident_id, current_user)
     return render_template(
         "incidents/timeline.html", incident=incident,
         entries=incident_page.full_timeline(incident),
@@ -106,7 +107,7 @@ def timeline(incident_id: int):
 @role_required("responder")
 def edit(incident_id: int):
     """Edit an incident; a save based on an older version is refused, not merged."""
-    incident = incidents.get(incident_id)
+    incident = incidents.get(incident_id, current_user)
     form = forms.incident_form(components.list_components(), accounts.list_users(),
                                edit=True, values=incident_page.form_values(incident))
     outcome = submit_once(
@@ -125,7 +126,7 @@ def edit(incident_id: int):
 @role_required("responder")
 def post_update(incident_id: int):
     """Post a status update, or (the Preview button) show how it will read."""
-    incident = incidents.get(incident_id)
+    incident = incidents.get(incident_id, current_user)
     form = forms.status_update_form(_update_components(incident))
     if "preview" in request.form:
         form.validate_on_submit()
@@ -142,7 +143,7 @@ def post_update(incident_id: int):
 @role_required("responder")
 def edit_update(incident_id: int, update_id: int):
     """Correct a status update; the page then shows it as edited."""
-    incident = incidents.get(incident_id)
+    incident = incidents.get(incident_id, current_user)
     update = updates.get(incident, update_id)
     form = forms.edit_update_form(_update_components(incident), update)
     outcome = submit_once(
@@ -160,7 +161,7 @@ def edit_update(incident_id: int, update_id: int):
 @role_required("responder")
 def delete_update(incident_id: int, update_id: int):
     """Delete a status update, once confirmed."""
-    incident = incidents.get(incident_id)
+    incident = incidents.get(incident_id, current_user)
     update = updates.get(incident, update_id)
     form = forms.ConfirmForm(data={"version": str(update.version)})
     outcome = submit_once(
@@ -177,7 +178,7 @@ def delete_update(incident_id: int, update_id: int):
 @role_required("responder")
 def add_event(incident_id: int):
     """Log a timeline event."""
-    incident = incidents.get(incident_id)
+    incident = incidents.get(incident_id, current_user)
     form = forms.EventForm(prefix="event")
     return _on_page_save(incident, "event", form,
                          lambda data: events.add(incident, data, current_user),
@@ -190,7 +191,7 @@ def add_event(incident_id: int):
 @role_required("responder")
 def edit_event(incident_id: int, event_id: int):
     """Edit a timeline event."""
-    incident = incidents.get(incident_id)
+    incident = incidents.get(incident_id, current_user)
     event = events.get(incident, event_id)
     form = forms.EventForm(prefix="event", obj=event)
     del form.submission
@@ -207,7 +208,7 @@ def edit_event(incident_id: int, event_id: int):
 @role_required("responder")
 def star_event(incident_id: int, event_id: int):
     """Star or unstar an event (starred events go into the post-mortem)."""
-    incident = incidents.get(incident_id)
+    incident = incidents.get(incident_id, current_user)
     event = events.get(incident, event_id)
     form = forms.TimelineControlsForm(prefix="tl")
     done = "Event starred." if form.key.data else "Event unstarred."
@@ -221,7 +222,7 @@ def star_event(incident_id: int, event_id: int):
 @role_required("responder")
 def delete_event(incident_id: int, event_id: int):
     """Delete a timeline event, once confirmed (a page: no JavaScript needed)."""
-    incident = incidents.get(incident_id)
+    incident = incidents.get(incident_id, current_user)
     event = events.get(incident, event_id)
     form = forms.ConfirmForm()
     outcome = submit_once(
@@ -238,7 +239,7 @@ def delete_event(incident_id: int, event_id: int):
 @role_required("responder")
 def add_sample(incident_id: int):
     """Record one impact sample."""
-    incident = incidents.get(incident_id)
+    incident = incidents.get(incident_id, current_user)
     form = forms.sample_form(None, submitted=True)
     return _on_page_save(incident, "sample", form,
                          lambda data: impact.record(incident, data, current_user),
@@ -249,7 +250,7 @@ def add_sample(incident_id: int):
 @role_required("responder")
 def paste_samples(incident_id: int):
     """Record impact samples pasted as CSV."""
-    incident = incidents.get(incident_id)
+    incident = incidents.get(incident_id, current_user)
     form = forms.CsvForm(prefix="csv")
     return _on_page_save(
         incident, "csv", form,
@@ -261,7 +262,7 @@ def paste_samples(incident_id: int):
 @role_required("responder")
 def samples(incident_id: int):
     """Every impact sample, each deletable, and deletion by metric and range."""
-    incident = incidents.get(incident_id)
+    incident = incidents.get(incident_id, current_user)
     sample_list = impact.for_incident(incident)
     form = forms.SampleRangeForm(prefix="range")
     form.metric.choices = sorted({s.metric for s in sample_list})
@@ -280,7 +281,7 @@ def samples(incident_id: int):
 @role_required("responder")
 def delete_sample(incident_id: int, sample_id: int):
     """Delete one impact sample."""
-    incident = incidents.get(incident_id)
+    incident = incidents.get(incident_id, current_user)
     sample = impact.get(incident, sample_id)
     outcome = submit_once(
         forms.ConfirmForm(), None, lambda _d: impact.delete(sample, current_user),
