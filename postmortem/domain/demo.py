@@ -237,7 +237,8 @@ def impact_samples() -> list[dict[str, Any]]:
 
 
 def existing() -> Incident | None:
-    return db.session.scalar(incidents.filter_query({"tag": TAG}).limit(1))
+    return db.session.scalar(incidents.filter_query({"tag": TAG},
+                                                   incidents.SYSTEM).limit(1))
 
 
 def _component(slug: str, name: str, group: str, position: int, description: str,

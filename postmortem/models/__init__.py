@@ -2,6 +2,7 @@
 
 from postmortem.models.action import ActionItem
 from postmortem.models.audit import AuditEntry
+from postmortem.models.cache import CacheEntry
 from postmortem.models.component import Component
 from postmortem.models.event import ImpactSample, TimelineEvent
 from postmortem.models.incident import (
@@ -10,10 +11,12 @@ from postmortem.models.incident import (
     IncidentLabel,
     IncidentMember,
 )
+from postmortem.models.search import IncidentFacet, SearchDocument
 from postmortem.models.update import ComponentChange, StatusUpdate
 from postmortem.models.user import ApiToken, User
 
 __all__ = [
+    "CacheEntry", "IncidentFacet", "SearchDocument",
     "ActionItem", "AffectedComponent", "ApiToken", "AuditEntry", "Component",
     "ComponentChange", "ImpactSample", "Incident", "IncidentLabel", "IncidentMember",
     "StatusUpdate", "TimelineEvent", "User",
