@@ -46,11 +46,13 @@ BACKFILL = [
     "INSERT INTO search_document (incident_id, kind, ref_id, body) "
     "SELECT incident_id, 'event', id, text FROM timeline_event "
     "ORDER BY occurred_at, id",
-    "INSERT INTO incident_facet (facet, value, incident_id, started_at) "
-    "SELECT 'component', CAST(a.component_id AS VARCHAR(64)), a.incident_id, "
-    "i.started_at FROM affected_component a JOIN incident i ON i.id = a.incident_id",
-    "INSERT INTO incident_facet (facet, value, incident_id, started_at) "
-    "SELECT 'tag', l.value, l.incident_id, i.started_at "
+    "INSERT INTO incident_facet (facet, value, incident_id, started_at, is_public, "
+    "commander_id) SELECT 'component', CAST(a.component_id AS VARCHAR(64)), "
+    "a.incident_id, i.started_at, i.is_public, i.commander_id "
+    "FROM affected_component a JOIN incident i ON i.id = a.incident_id",
+    "INSERT INTO incident_facet (facet, value, incident_id, started_at, is_public, "
+    "commander_id) SELECT 'tag', l.value, l.incident_id, i.started_at, "
+    "i.is_public, i.commander_id "
     "FROM incident_label l JOIN incident i ON i.id = l.incident_id "
     "WHERE l.kind = 'tag'",
 ]
@@ -75,11 +77,13 @@ def upgrade():
     sa.Column('value', sa.String(length=64), nullable=False),
     sa.Column('incident_id', sa.Integer(), nullable=False),
     sa.Column('started_at', sa.DateTime(timezone=True), nullable=False),
+    sa.Column('is_public', sa.Boolean(), nullable=False),
+    sa.Column('commander_id', sa.Integer(), nullable=True),
     sa.ForeignKeyConstraint(['incident_id'], ['incident.id'], name=op.f('fk_incident_facet_incident_id_incident'), ondelete='CASCADE'),
     sa.PrimaryKeyConstraint('facet', 'value', 'incident_id', name=op.f('pk_incident_facet'))
     )
     with op.batch_alter_table('incident_facet', schema=None) as batch_op:
-        batch_op.create_index('ix_incident_facet_list', ['facet', 'value', 'started_at', 'incident_id'], unique=False)
+        batch_op.create_index('ix_incident_facet_list', ['facet', 'value', 'started_at', 'incident_id', 'is_public', 'commander_id'], unique=False)
         batch_op.create_index(batch_op.f('ix_incident_facet_incident_id'), ['incident_id'], unique=False)
 
     op.create_table('cache_entry',
@@ -91,9 +95,10 @@ def upgrade():
     )
 
     with op.batch_alter_table('incident', schema=None) as batch_op:
-        batch_op.create_index('ix_incident_status_list', ['status', 'started_at', 'id'], unique=False)
-        batch_op.create_index('ix_incident_severity_list', ['severity', 'started_at', 'id'], unique=False)
-        batch_op.create_index('ix_incident_public_list', ['is_public', 'started_at', 'id'], unique=False)
+        batch_op.create_index('ix_incident_list', ['started_at', 'id', 'is_public', 'commander_id'], unique=False)
+        batch_op.create_index('ix_incident_status_list', ['status', 'started_at', 'id', 'is_public', 'commander_id'], unique=False)
+        batch_op.create_index('ix_incident_severity_list', ['severity', 'started_at', 'id', 'is_public', 'commander_id'], unique=False)
+        batch_op.create_index('ix_incident_public_list', ['is_public', 'started_at', 'id', 'commander_id'], unique=False)
 
     dialect = op.get_bind().dialect.name
     for statement in SQLITE_FTS if dialect == 'sqlite' else POSTGRES_FTS:
@@ -111,6 +116,7 @@ def downgrade():
         batch_op.drop_index('ix_incident_public_list')
         batch_op.drop_index('ix_incident_severity_list')
         batch_op.drop_index('ix_incident_status_list')
+        batch_op.drop_index('ix_incident_list')
     op.drop_table('cache_entry')
     with op.batch_alter_table('incident_facet', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_incident_facet_incident_id'))

@@ -56,8 +56,10 @@ class SearchDocument(db.Model):
 class IncidentFacet(db.Model):
     __tablename__ = "incident_facet"
     __table_args__ = (
+        # Visibility rides along: counting what a viewer may see reads this
+        # index alone.
         sa.Index("ix_incident_facet_list", "facet", "value", "started_at",
-                 "incident_id"),
+                 "incident_id", "is_public", "commander_id"),
     )
 
     # ("component", component id) or ("tag", tag).
@@ -68,3 +70,5 @@ class IncidentFacet(db.Model):
         index=True,
     )
     started_at: so.Mapped[datetime] = so.mapped_column(UTCDateTime)
+    is_public: so.Mapped[bool]
+    commander_id: so.Mapped[int | None]

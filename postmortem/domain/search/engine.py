@@ -7,6 +7,7 @@ cheaper) and only those WINDOW documents are ranked.
 """
 
 import html
+import math
 from dataclasses import dataclass
 from datetime import datetime
 
@@ -64,7 +65,11 @@ def candidates_query(query: Query, where: list) -> sa.Select:
     `where`, with their relevance (higher is better)."""
     columns = (SearchDocument.id, SearchDocument.incident_id, SearchDocument.kind)
     if _is_sqlite():
-        return (sa.select(*columns, (-sa.func.bm25(fts_self)).label("score"),
+        # Not bm25(): its word rarity term reads every match of every word,
+        # which is what the window is there to avoid. The marked text gives
+        # what ts_rank uses on PostgreSQL: matches and length.
+        return (sa.select(*columns,
+                          sa.func.highlight(fts_self, 0, START, STOP).label("score"),
                           Incident.started_at)
                 .select_from(fts_table)
                 .join(SearchDocument, SearchDocument.id == fts_table.c.rowid)
@@ -72,15 +77,26 @@ def candidates_query(query: Query, where: list) -> sa.Select:
                 .where(fts_self.op("MATCH")(fts5(query)), *where)
                 .order_by(fts_table.c.rowid.desc()).limit(WINDOW))
     ts = tsquery(query)
-    return (sa.select(*columns, sa.func.ts_rank(tsv, ts).label("score"),
+    # Normalisation 1: divided by 1 + log(length), as sqlite_score does.
+    return (sa.select(*columns, sa.func.ts_rank(tsv, ts, 1).label("score"),
                       Incident.started_at)
             .join(Incident, Incident.id == SearchDocument.incident_id)
             .where(tsv.op("@@")(ts), *where)
             .order_by(SearchDocument.id.desc()).limit(WINDOW))
 
 
+def sqlite_score(marked: str) -> float:
+    """Relevance from a text with its matches marked: matches per log of
+    length, like PostgreSQL's ts_rank with normalisation 1."""
+    return marked.count(START) / (1 + math.log(max(1, len(marked.split()))))
+
+
 def candidates(query: Query, where: list) -> list[Hit]:
-    return [Hit(*row) for row in db.session.execute(candidates_query(query, where))]
+    rows = db.session.execute(candidates_query(query, where))
+    if not _is_sqlite():
+        return [Hit(*row) for row in rows]
+    return [Hit(doc, incident, kind, sqlite_score(marked or ""), started)
+            for doc, incident, kind, marked, started in rows]
 
 
 def best_per_incident(hits: list[Hit]) -> list[Hit]:

@@ -93,7 +93,8 @@ def _moves_facets(row: Any, session: so.Session) -> bool:
         return isinstance(row, FACET_MODELS)
     state = sa.inspect(row)
     if isinstance(row, Incident):
-        return state.attrs.started_at.history.has_changes()
+        return any(state.attrs[name].history.has_changes()
+                   for name in (*FACET_COPIES, "commander"))
     if isinstance(row, AffectedComponent):
         return state.attrs.component_id.history.has_changes()
     return isinstance(row, IncidentLabel)
@@ -117,19 +118,28 @@ def refresh_facets(connection: sa.Connection, incident_ids: Iterable[int]) -> No
     connection.execute(facets.delete().where(facets.c.incident_id.in_(ids)))
     for select in _facet_selects(Incident.id.in_(ids)):
         connection.execute(facets.insert().from_select(
-            ["facet", "value", "incident_id", "started_at"], select))
+            FACET_COLUMNS, select))
+
+
+FACET_COLUMNS = ["facet", "value", "incident_id", "started_at", "is_public",
+                 "commander_id"]
+# What a facet row copies from its incident, and so what moves it.
+FACET_COPIES = ("started_at", "is_public", "commander_id")
+
+
+def _incident_columns() -> list[sa.ColumnElement]:
+    return [Incident.id, *(getattr(Incident, name) for name in FACET_COPIES)]
 
 
 def _facet_selects(where: sa.ColumnElement[bool]) -> list[sa.Select]:
     component = (
         sa.select(sa.literal("component"),
                   sa.cast(AffectedComponent.component_id, sa.String(64)),
-                  Incident.id, Incident.started_at)
+                  *_incident_columns())
         .join(AffectedComponent, AffectedComponent.incident_id == Incident.id)
         .where(where))
     tag = (
-        sa.select(sa.literal("tag"), IncidentLabel.value, Incident.id,
-                  Incident.started_at)
+        sa.select(sa.literal("tag"), IncidentLabel.value, *_incident_columns())
         .join(IncidentLabel, IncidentLabel.incident_id == Incident.id)
         .where(where, IncidentLabel.kind == "tag"))
     return [component, tag]
@@ -167,7 +177,7 @@ def rebuild(connection: sa.Connection, incident_ids: list[int] | None = None) ->
             ["incident_id", "kind", "ref_id", "body"], select))
     for select in _facet_selects(where_incident):
         connection.execute(facets.insert().from_select(
-            ["facet", "value", "incident_id", "started_at"], select))
+            FACET_COLUMNS, select))
 
 
 def install() -> None:
