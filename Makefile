@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 HOST ?= 127.0.0.1
 PORT ?= 5000
 
-.PHONY: run test test-pg lint browser-deps bench clean
+.PHONY: run test test-pg lint browser-deps bench bench-scale clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -48,8 +48,17 @@ browser-deps:
 		fi; \
 	fi
 
+## Benchmarks: cost per incident size, and the SQLite half of the scale bench
+## (1k vs 20k incidents, under 5 minutes)
 bench: $(VENV)/.dev
 	$(BIN)/python bench/bench_incidents.py
+	$(BIN)/python bench/bench_scale.py --sizes 1000 20000
+
+## The full scale bench: 1k vs 100k incidents on SQLite and on PostgreSQL
+## (BENCH_DATABASE_URL names a scratch database: it is emptied). ~20 minutes.
+bench-scale: $(VENV)/.dev
+	$(BIN)/python bench/bench_scale.py --sizes 1000 100000 --database-url sqlite \
+		--database-url $${BENCH_DATABASE_URL:-postgresql://postgres@127.0.0.1:5432/bench}
 
 clean:
 	rm -rf $(VENV) .pytest_cache .ruff_cache

@@ -37,6 +37,14 @@ T0 = datetime(2026, 11, 16, 9, 0, tzinfo=UTC)
 PASSWORD = "bench-password-1"  # noqa: S105  (a throwaway bench user)
 
 
+def database_url(url: str) -> str:
+    """A URL as the app takes it: postgres:// and postgresql:// mean psycopg 3
+    (SQLAlchemy alone would look for psycopg2, which is not installed)."""
+    if url.startswith(("postgres://", "postgresql://")):
+        return "postgresql+psycopg://" + url.split("://", 1)[1]
+    return url
+
+
 def make_app(url: str):
     app = create_app({"SQLALCHEMY_DATABASE_URI": url, "WTF_CSRF_ENABLED": False,
                       "SESSION_COOKIE_SECURE": False, "SECRET_KEY": "bench"})
@@ -134,7 +142,7 @@ def main() -> int:
     parser.add_argument("--runs", type=int, default=15)
     args = parser.parse_args()
     folder = tempfile.mkdtemp(prefix="pm-bench-")
-    url = args.database_url or f"sqlite:///{folder}/bench.db"
+    url = database_url(args.database_url) or f"sqlite:///{folder}/bench.db"
     app = make_app(url)
     print(f"database: {sa.engine.make_url(url).get_backend_name()}, "
           f"{args.runs} runs per figure")

@@ -25,6 +25,7 @@ def create_app(overrides: dict | None = None) -> Flask:
 
 def register_extensions(app: Flask) -> None:
     from postmortem import models  # noqa: F401  (the metadata must be complete)
+    from postmortem.domain.search import index as search_index
     from postmortem.web import access, input_guard, security
 
     db.init_app(app)
@@ -34,6 +35,7 @@ def register_extensions(app: Flask) -> None:
     access.init_login(login_manager)
     security.init_app(app)
     input_guard.init_app(app)
+    search_index.install()
 
 
 def register_blueprints(app: Flask) -> None:

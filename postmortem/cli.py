@@ -3,6 +3,7 @@
 import click
 from flask import Flask
 
+from postmortem import cli_history
 from postmortem.domain import accounts, demo
 from postmortem.domain.errors import DomainError
 from postmortem.domain.vocabulary import ROLES
@@ -58,3 +59,4 @@ def load_demo() -> None:
 def init_app(app: Flask) -> None:
     for command in (create_user, create_token, load_demo):
         app.cli.add_command(command)
+    cli_history.init_app(app)

@@ -237,8 +237,8 @@ def impact_samples() -> list[dict[str, Any]]:
 
 
 def existing() -> Incident | None:
-    # The demo incident is public, so the public's view finds it.
-    return db.session.scalar(incidents.filter_query({"tag": TAG}, None).limit(1))
+    return db.session.scalar(incidents.filter_query({"tag": TAG},
+                                                   incidents.SYSTEM).limit(1))
 
 
 def _component(slug: str, name: str, group: str, position: int, description: str,

@@ -17,7 +17,7 @@ from markupsafe import Markup
 
 from postmortem.domain import (
     actions,
-    charts,
+    cache,
     components,
     events,
     impact,
@@ -157,7 +157,7 @@ def build(incident: Incident) -> IncidentPage:
         timeline=merged[-TIMELINE_WINDOW:],
         timeline_total=(len(merged) - len(event_list) - len(update_list)
                         + event_total + update_total),
-        chart=charts.responsive_chart(samples, incident),
+        chart=cache.impact_chart(samples, incident),
         sample_count=len(samples),
         action_items=actions.for_incident(incident),
         components=components.list_components(),

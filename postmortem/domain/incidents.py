@@ -4,10 +4,20 @@ from datetime import datetime, timedelta
 from typing import Any
 
 import sqlalchemy as sa
-import sqlalchemy.orm as so
 
 from postmortem.domain import audit, components, members, milestones, visibility
 from postmortem.domain.errors import NotFound, ValidationError
+
+# The list and search live in incident_list; these names stay for callers.
+from postmortem.domain.incident_list import (  # noqa: F401
+    FILTERS,
+    SEARCH_WINDOW,
+    SYSTEM,
+    clean_filters,
+    filter_query,
+    list_page,
+    with_details,
+)
 
 # Older import sites; these live in modules named for what they are.
 from postmortem.domain.milestones import check_not_future  # noqa: F401
@@ -280,55 +290,6 @@ def get(incident_id: Any, viewer: User | None) -> Incident:
     return incident
 
 
-def filter_query(filters: dict[str, Any], viewer: User | None) -> sa.Select:
-    """The incidents `viewer` may see matching list filters (q, status,
-    severity, component, tag), newest first."""
-    query = sa.select(Incident).where(visibility.visible_clause(viewer))
-    if q := (filters.get("q") or "").strip():
-        # % and _ are what people type, not wildcards.
-        escaped = (q[:200].replace("\\", "\\\\").replace("%", "\\%")
-                   .replace("_", "\\_"))
-        pattern = f"%{escaped}%"
-        query = query.where(sa.or_(Incident.title.ilike(pattern, escape="\\"),
-                                   Incident.summary.ilike(pattern, escape="\\")))
-    if status := filters.get("status"):
-        query = query.where(Incident.status == status)
-    if severity := filters.get("severity"):
-        query = query.where(Incident.severity == severity)
-    if component := filters.get("component"):
-        query = query.where(Incident.affected.any(
-            AffectedComponent.component.has(Component.slug == component)))
-    if tag := filters.get("tag"):
-        query = query.where(Incident.labels.any(
-            sa.and_(IncidentLabel.kind == "tag", IncidentLabel.value == tag)))
-    if filters.get("public_only"):
-        query = query.where(Incident.is_public.is_(True))
-    return query.order_by(Incident.started_at.desc(), Incident.id.desc())
-
-
-def clean_filters(args: Any) -> dict[str, Any]:
-    """Validated list filters from query-string arguments."""
-    fields = Fields({k: args.get(k) for k in ("q", "status", "severity",
-                                               "component", "tag", "page")
-                     if args.get(k) not in (None, "")})
-    fields.text("q", 200)
-    fields.choice("status", INCIDENT_STATUSES)
-    fields.choice("severity", SEVERITIES)
-    fields.text("component", 64)
-    fields.text("tag", 64)
-    fields.number("page", minimum=1, maximum=100_000, integer=True, default=1)
-    return fields.result()
-
-
-def search(filters: dict[str, Any], per_page: int, viewer: User | None):
-    """One page of the incidents `viewer` may see (a flask_sqlalchemy
-    Pagination), with what list rows show eager-loaded so a page costs the
-    same queries at any size."""
-    return db.paginate(with_details(filter_query(filters, viewer)),
-                       page=filters.get("page", 1),
-                       per_page=per_page, error_out=False, count=True)
-
-
 def durations(incident: Incident) -> dict[str, int | None]:
     """Seconds from started_at to each milestone; total = time to resolve."""
 
@@ -345,9 +306,3 @@ def durations(incident: Incident) -> dict[str, int | None]:
         "to_resolve": to_resolve,
         "total": to_resolve,
     }
-
-
-def with_details(query: sa.Select) -> sa.Select:
-    """Eager-load what list and detail views show, so rows add no queries."""
-    return query.options(so.selectinload(Incident.affected),
-                         so.selectinload(Incident.labels))

@@ -2,6 +2,7 @@
 
 from postmortem.models.action import ActionItem
 from postmortem.models.audit import AuditEntry
+from postmortem.models.cache import CacheEntry
 from postmortem.models.component import Component
 from postmortem.models.event import ImpactSample, TimelineEvent
 from postmortem.models.incident import (
@@ -10,6 +11,7 @@ from postmortem.models.incident import (
     IncidentLabel,
     IncidentMember,
 )
+from postmortem.models.search import IncidentFacet, SearchDocument
 from postmortem.models.submission import (
     FormSubmission,
     IdempotencyKey,
@@ -19,6 +21,7 @@ from postmortem.models.update import ComponentChange, StatusUpdate
 from postmortem.models.user import ApiToken, LoginAttempt, User, UserSession
 
 __all__ = [
+    "CacheEntry", "IncidentFacet", "SearchDocument",
     "ActionItem", "AffectedComponent", "ApiToken", "AuditEntry", "Component",
     "ComponentChange", "FormSubmission", "IdempotencyKey", "ImpactSample", "Incident",
     "IncidentLabel", "IncidentMember", "LoginAttempt", "StatusUpdate",

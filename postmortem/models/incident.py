@@ -23,6 +23,16 @@ class Incident(db.Model):
     __tablename__ = "incident"
     __table_args__ = (
         sa.Index("ix_incident_started_at_id", "started_at", "id"),
+        # Each list filter walks its own index in list order (newest first);
+        # is_public and commander_id ride along so that counting what a
+        # viewer may see reads the index alone.
+        sa.Index("ix_incident_list", "started_at", "id", "is_public", "commander_id"),
+        sa.Index("ix_incident_status_list", "status", "started_at", "id",
+                 "is_public", "commander_id"),
+        sa.Index("ix_incident_severity_list", "severity", "started_at", "id",
+                 "is_public", "commander_id"),
+        sa.Index("ix_incident_public_list", "is_public", "started_at", "id",
+                 "commander_id"),
     )
 
     id: so.Mapped[int] = so.mapped_column(primary_key=True)

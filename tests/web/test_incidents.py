@@ -63,7 +63,8 @@ def test_list_shows_each_incident_with_its_facts(as_responder, responder):
     factories.component("API", slug="api")
     factories.incident(responder, title="API down", components=[
         {"slug": "api", "status": "major_outage"}], tags=["capacity"],
-        is_public=False, severity="SEV1", impact="critical")
+        is_public=False, severity="SEV1", impact="critical",
+        commander=responder.email)
     factories.incident(responder, title="Slow website", started_at=at(60),
                        detected_at=at(61), status="resolved", resolved_at=at(90))
 
@@ -147,20 +148,29 @@ def test_list_pagination(app, as_responder, responder, monkeypatch):
         factories.incident(responder, title=f"Incident number {n}", started_at=at(n),
                            detected_at=at(n), tags=["paged"])
 
+    def links(html):
+        return dict(re.findall(r'<a rel="(next|prev)" href="([^"]+)"', html))
+
     first = as_responder.get("/incidents?tag=paged").get_data(as_text=True)
     assert titles_in(first) == ["Incident number 4", "Incident number 3"]
-    assert "Page 1 of 3" in first
-    assert 'href="/incidents?page=2&amp;tag=paged"' in first
+    assert "Page 1 of 3" in first and "prev" not in links(first)
+    assert links(first)["next"].startswith("/incidents?cursor=")
+    assert "tag=paged" in links(first)["next"]
 
-    second = as_responder.get("/incidents?tag=paged&page=2").get_data(as_text=True)
+    second = as_responder.get(links(first)["next"].replace("&amp;", "&"))
+    second = second.get_data(as_text=True)
     assert titles_in(second) == ["Incident number 2", "Incident number 1"]
-    assert "Page 2 of 3" in second
-    assert 'href="/incidents?page=1&amp;tag=paged"' in second
+    back = as_responder.get(links(second)["prev"].replace("&amp;", "&"))
+    assert titles_in(back.get_data(as_text=True)) == titles_in(first)
 
-    last = as_responder.get("/incidents?tag=paged&page=3").get_data(as_text=True)
-    assert titles_in(last) == ["Incident number 0"]
-    assert "Page 3 of 3" in last and 'rel="next"' not in last
+    last = as_responder.get(links(second)["next"].replace("&amp;", "&"))
+    last = last.get_data(as_text=True)
+    assert titles_in(last) == ["Incident number 0"] and 'rel="next"' not in last
 
+    # Old page= links still work, up to the cap.
+    old = as_responder.get("/incidents?tag=paged&page=2").get_data(as_text=True)
+    assert titles_in(old) == ["Incident number 2", "Incident number 1"]
+    assert "Page 2 of 3" in old
     beyond = as_responder.get("/incidents?tag=paged&page=9")
     assert beyond.status_code == 200
     assert "No incidents on this page." in beyond.get_data(as_text=True)

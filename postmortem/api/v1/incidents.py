@@ -8,6 +8,7 @@ from postmortem.api.v1 import api_user, bp, created, json_body, per_page
 from postmortem.api.v1 import serializers as out
 from postmortem.domain import incidents
 from postmortem.domain.errors import ValidationError
+from postmortem.domain.incident_list import ListPage
 from postmortem.extensions import db
 
 
@@ -27,10 +28,28 @@ def list_request(args: Any) -> tuple[dict[str, Any], int]:
 
 @bp.get("/incidents")
 def list_incidents():
-    """Incidents, newest first, filtered and paged like the web list."""
+    """Incidents, newest first (best match first for `q`), filtered and paged
+    by cursor like the web list."""
     user = api_user()
     filters, size = list_request(request.args)
-    return out.page(incidents.search(filters, size, user), out.incident)
+    return list_body(incidents.list_page(filters, user, size), request.args)
+
+
+def list_body(result: ListPage, args: Any) -> dict[str, Any]:
+    """One page, with links to the pages either side. `total` is null when
+    counting stopped early; `total_more_than` then says how far it got."""
+    kept = {k: args[k] for k in (*incidents.FILTERS, "per_page")
+            if k not in ("page", "cursor") and args.get(k)}
+
+    def link(cursor: str | None) -> str | None:
+        return (url_for("api_v1.list_incidents", cursor=cursor, **kept)
+                if cursor else None)
+
+    return {"items": [out.incident(row) for row in result.items],
+            "per_page": result.per_page, "total": result.total,
+            "total_more_than": result.more_than,
+            "page": result.page, "pages": result.pages,
+            "next": link(result.next_cursor), "prev": link(result.prev_cursor)}
 
 
 @bp.post("/incidents")

@@ -119,10 +119,17 @@ SCHEMAS: dict[str, Any] = {
     }),
     "IncidentList": closed({
         "items": {"type": "array", "items": ref("Incident")},
-        "page": {"type": "integer"},
         "per_page": {"type": "integer"},
-        "total": {"type": "integer"},
-        "pages": {"type": "integer"},
+        "total": {"type": ["integer", "null"],
+                  "description": "null when counting stopped early"},
+        "total_more_than": {"type": ["integer", "null"],
+                            "description": "with a null total: at least this many"},
+        "page": {"type": ["integer", "null"],
+                 "description": "set when paged by page number"},
+        "pages": {"type": ["integer", "null"]},
+        "next": {"type": ["string", "null"], "description": "URL of the next page"},
+        "prev": {"type": ["string", "null"],
+                 "description": "URL of the previous page"},
     }),
     "StatusUpdate": closed({
         "id": {"type": "integer"},
@@ -354,12 +361,17 @@ PAGE = query("page", {"type": "integer", "minimum": 1, "maximum": 100_000},
 PER_PAGE = query("per_page", {"type": "integer", "minimum": 1,
                               "maximum": MAX_PER_PAGE}, "page size (default 25)")
 INCIDENT_FILTERS = [
-    query("q", text(200), "text in the title or summary"),
+    query("q", text(200), 'full text: words, "a phrase", -word to leave out; '
+                          "best match first"),
     query("status", enum(INCIDENT_STATUSES), "incident status"),
     query("severity", enum(SEVERITIES), "severity"),
     query("component", text(64), "slug of an affected component"),
     query("tag", text(64), "a tag"),
-    PAGE, PER_PAGE,
+    query("public", {"type": "boolean"}, "only public (true) or private (false)"),
+    query("cursor", text(500), "opaque position from a `next` or `prev` link"),
+    query("page", {"type": "integer", "minimum": 1, "maximum": 100},
+          "page number, from 1 (old links; follow `next` beyond page 100)"),
+    PER_PAGE,
 ]
 P = "/api/v1"
 INCIDENT = f"{P}/incidents/{{incident_id}}"

@@ -40,19 +40,23 @@ require_login(bp)
 @bp.get("/")
 @bp.get("/incidents")
 def index():
-    """Incidents, newest first, filtered and one page at a time."""
+    """Incidents, newest first (or best match first for a search), a page at
+    a time."""
     form = forms.filter_form(request.args, components.list_components())
     try:
         filters = incidents.clean_filters(request.args)
     except ValidationError as exc:
         apply_errors(form, exc)
-        return render_template("incidents/index.html", form=form, pagination=None,
-                               rows=[], args={}), 400
-    pagination = incidents.search(filters, current_app.config["PAGE_SIZE"],
-                                  current_user)
-    args = {k: v for k, v in filters.items() if k != "page" and v}
-    return render_template("incidents/index.html", form=form, pagination=pagination,
-                           rows=incident_page.list_rows(pagination.items), args=args)
+        return render_template("incidents/index.html", form=form, result=None,
+                               rows=[], args={},
+                               search_window=incidents.SEARCH_WINDOW), 400
+    result = incidents.list_page(filters, current_user,
+                                 current_app.config["PAGE_SIZE"])
+    args = {k: request.args[k] for k in incidents.FILTERS
+            if k not in ("page", "cursor") and request.args.get(k)}
+    return render_template("incidents/index.html", form=form, result=result,
+                           rows=incident_page.list_rows(result.items), args=args,
+                           search_window=incidents.SEARCH_WINDOW)
 
 
 @bp.route("/incidents/new", methods=["GET", "POST"])

@@ -1,0 +1,308 @@
+"""Do lists, search and pages cost the same at 100,000 incidents as at 1,000?
+
+For each database and each history size, this seeds a scratch database with
+`flask seed-history` (and the demo incident), serves it with gunicorn (2
+workers) on 127.0.0.1, signs in as a responder over HTTP, and prints the
+median and p95 time per request of the list, searches, filters, the 50th
+page reached by following `next`, the API list and the incident page; then
+the ratio largest / smallest history per request (target <= 1.5x), the
+incident page's rate against a static file from the same gunicorn (target
+>= 0.1x) and the seeding time (target: 100k in < 5 min on SQLite). It ends
+with the EXPLAIN plans of the list and search queries on the largest history.
+
+    .venv/bin/python bench/bench_scale.py [--sizes 1000 100000]
+        [--database-url sqlite] [--database-url postgresql://user@host/db]
+        [--runs 15] [--port 5210]
+
+`sqlite` (the default) is a file in a temporary folder. A PostgreSQL
+database is EMPTIED (every table dropped) before each size: give a scratch one.
+The machine this runs on is usually shared and noisy: absolute figures move
+from run to run, the ratios are the claim.
+"""
+
+import argparse
+import http.client
+import json
+import os
+import re
+import shutil
+import signal
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+from urllib.parse import urlencode, urlsplit
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+BIN = Path(sys.executable).parent
+PASSWORD = "bench-password-1"  # noqa: S105  (a throwaway bench user)
+EMAIL = "bench-reader@example.com"
+
+REQUESTS = [
+    ("list, first page", "/incidents"),
+    ("search, common word", "/incidents?" + urlencode({"q": "users"})),
+    ("search, rare word", "/incidents?" + urlencode({"q": "kerberos"})),
+    ("search, phrase", "/incidents?" + urlencode({"q": '"connection pool"'})),
+    ("filter status", "/incidents?status=resolved"),
+    ("filter component", "/incidents?component=api"),
+    ("filter tag", "/incidents?tag=dns"),
+    ("list, 50th page by next", None),
+    ("API list", "/api/v1/incidents"),
+    ("incident page (demo)", None),
+]
+PLANS = [{}, {"status": "resolved"}, {"component": "api"}, {"tag": "dns"},
+         {"q": "users"}, {"q": "kerberos"}, {"q": '"connection pool"'}]
+
+
+MAIN_QUERY = re.compile(r"count\(\*\)|FROM (search_fts|incident_facet|incident)\s"
+                        r"(?!.*IN \(__\[POSTCOMPILE)", re.S)
+
+
+def database_url(url: str, folder: str, size: int) -> str:
+    if url == "sqlite":
+        return f"sqlite:///{folder}/history-{size}.db"
+    if url.startswith(("postgres://", "postgresql://")):
+        return "postgresql+psycopg://" + url.split("://", 1)[1]
+    return url
+
+
+def flask(env: dict, *args: str) -> str:
+    done = subprocess.run([str(BIN / "flask"), "--app", "app", *args], cwd=ROOT,  # noqa: S603
+                          env=env, capture_output=True, text=True, check=False)
+    if done.returncode:
+        raise SystemExit(f"flask {' '.join(args)} failed:\n{done.stderr}")
+    return done.stdout
+
+
+def empty_database(url: str) -> None:
+    import sqlalchemy as sa
+
+    engine = sa.create_engine(url)
+    with engine.begin() as connection:
+        meta = sa.MetaData()
+        meta.reflect(connection)
+        meta.drop_all(connection)
+        if engine.dialect.name == "postgresql":
+            connection.execute(sa.text("DROP TABLE IF EXISTS alembic_version"))
+    engine.dispose()
+
+
+def prepare(url: str, size: int) -> tuple[dict, float, str]:
+    """Seed the history; returns the env, the seeding time and an API token."""
+    env = dict(os.environ, DATABASE_URL=url, SECRET_KEY="bench-secret",  # noqa: S106
+               SESSION_COOKIE_SECURE="false")
+    empty_database(url)
+    flask(env, "db", "upgrade")
+    began = time.perf_counter()
+    flask(env, "seed-history", "--incidents", str(size), "--seed", "1")
+    seeded = time.perf_counter() - began
+    flask(env, "demo")
+    flask(env, "create-user", "--email", EMAIL, "--password", PASSWORD,
+          "--role", "responder")
+    token = flask(env, "create-token", "--email", EMAIL).strip().splitlines()[-1]
+    return env, seeded, token
+
+
+class Client:
+    """One keep-alive HTTP connection, with the session cookie."""
+
+    def __init__(self, port: int):
+        self.connection = http.client.HTTPConnection("127.0.0.1", port, timeout=60)
+        self.cookies: dict[str, str] = {}
+
+    def request(self, method: str, path: str, body: str | None = None,
+                headers: dict | None = None) -> tuple[int, str, dict]:
+        headers = dict(headers or {})
+        if self.cookies:
+            headers["Cookie"] = "; ".join(f"{k}={v}" for k, v in self.cookies.items())
+        self.connection.request(method, path, body=body, headers=headers)
+        response = self.connection.getresponse()
+        text = response.read().decode()
+        for name, value in response.getheaders():
+            if name.lower() == "set-cookie":
+                key, _, rest = value.partition("=")
+                self.cookies[key] = rest.split(";", 1)[0]
+        return response.status, text, dict(response.getheaders())
+
+    def login(self) -> None:
+        _status, page, _h = self.request("GET", "/login")
+        token = re.search(r'name="csrf_token" type="hidden" value="([^"]+)"', page)
+        form = {"email": EMAIL, "password": PASSWORD}
+        if token:
+            form["csrf_token"] = token.group(1)
+        status, _t, _h = self.request(
+            "POST", "/login", urlencode(form),
+            {"Content-Type": "application/x-www-form-urlencoded"})
+        if status != 302:
+            raise SystemExit(f"sign-in failed with {status}")
+
+
+def serve(env: dict, port: int) -> subprocess.Popen:
+    server = subprocess.Popen(  # noqa: S603 (our own gunicorn)
+        [str(BIN / "gunicorn"), "--workers", "2", "--bind", f"127.0.0.1:{port}",
+         "--log-level", "warning", "app:app"],
+        cwd=ROOT, env=env, start_new_session=True)
+    for _ in range(100):
+        try:
+            http.client.HTTPConnection("127.0.0.1", port, timeout=1).request(
+                "GET", "/static/app.css")
+            return server
+        except OSError:
+            time.sleep(0.1)
+    stop(server)
+    raise SystemExit("gunicorn did not start")
+
+
+def stop(server: subprocess.Popen) -> None:
+    os.killpg(server.pid, signal.SIGTERM)
+    server.wait(timeout=30)
+
+
+def timed(client: Client, path: str, runs: int, headers: dict | None = None
+          ) -> tuple[float, float]:
+    for _ in range(3):  # warm both workers
+        client.request("GET", path, headers=headers)
+    times = []
+    for _ in range(runs):
+        began = time.perf_counter()
+        status, _text, _h = client.request("GET", path, headers=headers)
+        times.append(time.perf_counter() - began)
+        if status != 200:
+            raise SystemExit(f"{path}: HTTP {status}")
+    times.sort()
+    p95 = times[min(len(times) - 1, round(0.95 * (len(times) - 1)))]
+    return statistics.median(times) * 1000, p95 * 1000
+
+
+def fiftieth_page(client: Client) -> str:
+    path = "/incidents"
+    for _ in range(49):
+        _s, html, _h = client.request("GET", path)
+        found = re.search(r'<a rel="next" href="([^"]+)"', html)
+        if not found:
+            raise SystemExit("fewer than 50 pages")
+        path = found.group(1).replace("&amp;", "&")
+    return path
+
+
+def demo_path(client: Client, token: str) -> str:
+    _s, body, _h = client.request(
+        "GET", "/api/v1/incidents?" + urlencode({"tag": "demo"}),
+        headers={"Authorization": f"Bearer {token}"})
+    items = json.loads(body)["items"]
+    if not items:
+        raise SystemExit("the demo incident is missing")
+    return f"/incidents/{items[0]['id']}"
+
+
+def measure(env: dict, token: str, port: int, runs: int) -> dict[str, tuple]:
+    server = serve(env, port)
+    try:
+        client = Client(port)
+        client.login()
+        bearer = {"Authorization": f"Bearer {token}"}
+        figures = {"static file": timed(client, "/static/app.css", runs)}
+        for name, path in REQUESTS:
+            headers = bearer if path and path.startswith("/api/") else None
+            if name.startswith("list, 50th"):
+                path = fiftieth_page(client)
+            elif name.startswith("incident page"):
+                path = demo_path(client, token)
+            figures[name] = timed(client, path, runs, headers)
+        return figures
+    finally:
+        stop(server)
+
+
+def plans(url: str) -> list[str]:
+    from postmortem import create_app
+    from postmortem.domain import incident_list, query_plans
+    from postmortem.domain.accounts import user_by_email
+    from postmortem.extensions import db
+
+    app = create_app({"SQLALCHEMY_DATABASE_URI": url})
+    out = []
+    with app.app_context():
+        reader = user_by_email(EMAIL)
+        for args in PLANS:
+            filters = incident_list.clean_filters(args)
+            statements = query_plans.statements_of(
+                lambda f=filters: incident_list.list_page(f, reader, 25))
+            # The count and the page (or the search); not the loads of what
+            # rows show, which go by primary key.
+            for statement, parameters in statements:
+                if not MAIN_QUERY.search(statement):
+                    continue
+                plan = query_plans.explain(statement, parameters)
+                scans = query_plans.full_scans(plan)
+                head = " ".join(statement.split())[:90]
+                out.append(f"  {json.dumps(args)}: {head}…")
+                out += [f"      {line}" for line in plan]
+                if scans & {"incident", "search_document", "incident_facet"}:
+                    out.append(f"      FULL SCAN of {sorted(scans)}")
+        db.engine.dispose()
+    return out
+
+
+def report(name: str, sizes: list[int], results: dict, seeding: dict) -> None:
+    small, large = sizes[0], sizes[-1]
+    print(f"\n== {name}: median / p95 ms per request over HTTP, "
+          f"{small:,} vs {large:,} incidents")
+    for size in sizes:
+        target = "target < 300 s" if size == 100_000 and name == "sqlite" else ""
+        print(f"  seed-history --incidents {size:,}: {seeding[size]:.0f} s {target}")
+    print(f"  {'request':32}" + "".join(f"{f'{s:,}':>18}" for s in sizes)
+          + "   ratio (target <= 1.5x)")
+    for request in results[small]:
+        cells = "".join(f"{results[s][request][0]:9.1f} /{results[s][request][1]:6.1f}"
+                        for s in sizes)
+        ratio = results[large][request][0] / results[small][request][0]
+        verdict = "" if request == "static file" else (
+            "ok" if ratio <= 1.5 else "OVER TARGET")
+        print(f"  {request:32}{cells}   {ratio:5.2f}x {verdict}")
+    for size in sizes:
+        static = results[size]["static file"][0]
+        page = results[size]["incident page (demo)"][0]
+        first = results[size]["list, first page"][0]
+        fifty = results[size]["list, 50th page by next"][0]
+        print(f"  {size:,}: incident page at {static / page:.2f}x the static-file "
+              f"rate (target >= 0.1x); 50th page / first page "
+              f"{fifty / first:.2f}x")
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--sizes", type=int, nargs="+", default=[1_000, 100_000])
+    parser.add_argument("--database-url", action="append", dest="urls")
+    parser.add_argument("--runs", type=int, default=15)
+    parser.add_argument("--port", type=int, default=5210)
+    args = parser.parse_args()
+    sizes = sorted(args.sizes)
+    folder = tempfile.mkdtemp(prefix="pm-scale-")
+    print(f"{args.runs} runs per figure, gunicorn with 2 workers on "
+          f"127.0.0.1:{args.port}, signed in as a responder (visibility applies)")
+    try:
+        for raw in args.urls or ["sqlite"]:
+            name = "sqlite" if raw == "sqlite" else urlsplit(raw).scheme.split("+")[0]
+            results, seeding, plan_lines = {}, {}, []
+            for size in sizes:
+                url = database_url(raw, folder, size)
+                print(f"[{name}] seeding {size:,} incidents…", flush=True)
+                env, seeding[size], token = prepare(url, size)
+                results[size] = measure(env, token, args.port, args.runs)
+                if size == sizes[-1]:
+                    plan_lines = plans(url)
+            report(name, sizes, results, seeding)
+            print(f"  EXPLAIN on {sizes[-1]:,} incidents (the count, then the "
+                  "page or the search):")
+            print("\n".join(plan_lines))
+    finally:
+        shutil.rmtree(folder, ignore_errors=True)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
