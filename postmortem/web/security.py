@@ -42,7 +42,7 @@ def init_app(app: Flask) -> None:
             # After sign-out on a shared computer, Back must not show
             # incident data from the browser's cache.
             headers["Cache-Control"] = "no-store"
-            headers.add("Vary", "Cookie")
+            response.vary.add("Cookie")
         return response
 
 
@@ -64,9 +64,15 @@ def form_expired(description: str | None):
     # fresh one. Passwords are not written into a page; they are typed again.
     tokens = {"csrf_token"} | {name for name in request.form
                                if name.endswith("csrf_token")}
-    fields = [(name, value) for name, value in request.form.items(multi=True)
+    fields = [(name, _label(name), value)
+              for name, value in request.form.items(multi=True)
               if name not in tokens and "password" not in name]
     dropped = any("password" in name for name in request.form)
     return render_template("auth/form_expired.html", fields=fields, tokens=tokens,
                            passwords_dropped=dropped,
                            action=request.full_path.rstrip("?")), 400
+
+
+def _label(name: str) -> str:
+    """"event-occurred_at" -> "Occurred at": the field without its form prefix."""
+    return name.rpartition("-")[2].replace("_", " ").capitalize()
