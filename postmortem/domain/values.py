@@ -242,6 +242,11 @@ class Fields:
         self._take(name, False, None, convert)
 
     def slug(self, name: str, required: bool = False, max_length: int = 64) -> None:
+        """A slug; absent or null means "none given", "" is not a slug."""
+        if isinstance(self.data.get(name), str) and not self.data[name].strip():
+            self.errors[name] = "must be lowercase letters, digits and - or _"
+            return
+
         def convert(raw):
             if not isinstance(raw, str) or not SLUG_RE.match(raw.strip()):
                 raise ValueError("must be lowercase letters, digits and - or _")

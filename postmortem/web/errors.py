@@ -38,11 +38,16 @@ def init_app(app: Flask) -> None:
     @app.errorhandler(HTTPException)
     def http_error(exc: HTTPException):
         status = exc.code or 500
+        # Keep what the exception says beyond its page: Allow on a 405,
+        # Retry-After on a 429 or 503, WWW-Authenticate on a 401.
+        headers = [(name, value) for name, value in exc.get_headers()
+                   if name.lower() != "content-type"]
         if wants_json():
-            return json_error(status, (exc.name or "error").lower().replace(" ", "_"),
-                              exc.description or exc.name)
+            response, _ = json_error(status, (exc.name or "error").lower()
+                                     .replace(" ", "_"), exc.description or exc.name)
+            return response, status, headers
         return render_template("errors/error.html", status=status,
-                               message=exc.description), status
+                               message=exc.description), status, headers
 
     @app.errorhandler(Exception)
     def unexpected(exc: Exception):

@@ -77,7 +77,6 @@ def test_resolving_update_sets_resolved_at(responder_api, incident):
     ({"status": "identified", "message": "m",
       "component_statuses": {"nope": "major_outage"}}, "component_statuses"),
     ({"status": "identified", "message": "m", "tweet": "x"}, "tweet"),
-    ([{"status": "identified", "message": "m"}], "body"),
 ])
 def test_bad_updates_are_422_and_store_nothing(responder_api, incident, data, field):
     audits = audit_count()

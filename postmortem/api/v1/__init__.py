@@ -27,6 +27,14 @@ class Unauthorized(DomainError):
     http_status = 401
 
 
+class BadBody(DomainError):
+    """A body that is not JSON of the expected shape: the request is malformed,
+    so 400, where a well-formed body with bad values is a 422."""
+
+    code = "bad_request"
+    http_status = 400
+
+
 @bp.before_request
 def authenticate():
     """Find who is calling: a Bearer token first, else the signed-in session."""
@@ -66,22 +74,29 @@ def api_user(role: str = "viewer") -> User:
 
 
 def json_body(fields: Iterable[str] | None = None,
-              read_only: Iterable[str] = ()) -> Any:
-    """The parsed JSON body, or a 422 naming the problem.
+              read_only: Iterable[str] = (), allow_list: bool = False) -> Any:
+    """The parsed JSON object (or, with `allow_list`, list of objects).
 
-    With `fields`, an object (or each object of a list) may hold only those
-    names; `read_only` names, as GET returns them, are accepted and ignored so
-    a client can send back what it read.
+    A body that is not JSON, or not of that shape, is a 400; values no
+    database can store are a 422 naming the field. With `fields`, an object
+    (or each object of a list) may hold only those names; `read_only` names,
+    as GET returns them, are accepted and ignored so a client can send back
+    what it read.
     """
     if not request.is_json:
-        raise ValidationError({"body": "must be JSON (Content-Type: application/json)"},
-                              "Request body must be JSON")
+        raise BadBody("Request body must be JSON (Content-Type: application/json)",
+                      {"body": "must be JSON"})
     try:
         data = request.get_json(silent=True)
     except RecursionError:
         data = None
     if data is None:
-        raise ValidationError({"body": "is not valid JSON"}, "Malformed JSON body")
+        raise BadBody("Malformed JSON body", {"body": "is not valid JSON"})
+    shapes = (dict, list) if allow_list else (dict,)
+    if not isinstance(data, shapes):
+        expected = "an object or a list of objects" if allow_list else "an object"
+        raise BadBody(f"The JSON body must be {expected}",
+                      {"body": f"must be {expected}"})
     _refuse_unstorable_text(data)
     if fields is not None:
         _refuse_unknown(data, set(fields) | set(read_only))

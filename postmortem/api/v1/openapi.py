@@ -5,9 +5,13 @@ schemathesis against the app, so a view and its description cannot drift
 apart unnoticed.
 """
 
+import re
 from typing import Any
 
+from flask import request
+
 from postmortem.api.v1 import MAX_PER_PAGE, bp
+from postmortem.domain.errors import ValidationError
 from postmortem.domain.impact import MAX_SAMPLES, METRIC_RE
 from postmortem.domain.values import SLUG_RE
 from postmortem.domain.vocabulary import (
@@ -64,6 +68,52 @@ def closed(properties: dict[str, Any]) -> dict[str, Any]:
     """A response object whose every property is always present."""
     return {"type": "object", "properties": properties,
             "required": list(properties), "additionalProperties": False}
+
+
+def edit(properties: dict[str, Any], keep_value: tuple[str, ...] = ()
+         ) -> dict[str, Any]:
+    """The properties of an edit (PATCH) body, from those of a create body.
+
+    An edit changes only what it names, so nothing has a default: a client
+    generated from this document must not send "SEV3" or "note" on every edit.
+    A property that has a default on create (and `keep_value`, those defaulting
+    to now) cannot be cleared: null is refused for it, so null is not listed.
+    """
+    out = {}
+    for name, schema in properties.items():
+        if name in keep_value or "default" in schema:
+            schema = not_null(schema)
+        if name in keep_value:
+            schema["description"] = "ISO 8601 with a zone; cannot be cleared"
+        # Absent from an edit means "unchanged", never the create default.
+        out[name] = without_defaults({key: value for key, value in schema.items()
+                                      if key != "default"})
+    return out
+
+
+def without_defaults(node: Any) -> Any:
+    """`node` with every `default` said in words instead (items of a list that
+    an edit replaces still get the server's default for what they leave out)."""
+    if isinstance(node, list):
+        return [without_defaults(item) for item in node]
+    if not isinstance(node, dict):
+        return node
+    out = {key: without_defaults(value) for key, value in node.items()
+           if key != "default"}
+    if "default" in node and node["default"] is not None:
+        out["description"] = " ".join(filter(None, [
+            node.get("description"), f"(if absent: {node['default']})"]))
+    return out
+
+
+def not_null(schema: dict[str, Any]) -> dict[str, Any]:
+    out = dict(schema)
+    if isinstance(out.get("type"), list):
+        types = [t for t in out["type"] if t != "null"]
+        out["type"] = types[0] if len(types) == 1 else types
+    if "enum" in out:
+        out["enum"] = [value for value in out["enum"] if value is not None]
+    return out
 
 
 TIME = {"type": "string", "format": "date-time",
@@ -237,7 +287,8 @@ INCIDENT_INPUT = {
 INCIDENT_READ_ONLY = ("id", "durations", "created_at", "updated_at", "url")
 SCHEMAS["IncidentCreate"] = obj(INCIDENT_INPUT, ("title",),
                                 INCIDENT_READ_ONLY + ("version",))
-SCHEMAS["IncidentPatch"] = obj(INCIDENT_INPUT | {"version": VERSION}, ("version",),
+SCHEMAS["IncidentPatch"] = obj(edit(INCIDENT_INPUT, ("started_at",))
+                               | {"version": VERSION}, ("version",),
                                INCIDENT_READ_ONLY)
 SCHEMAS["StatusUpdateCreate"] = obj({
     "status": enum(INCIDENT_STATUSES),
@@ -257,7 +308,8 @@ EVENT_INPUT = {
 }
 EVENT_READ_ONLY = ("id", "incident_id", "text_html", "author", "created_at")
 SCHEMAS["TimelineEventCreate"] = obj(EVENT_INPUT, ("text",), EVENT_READ_ONLY)
-SCHEMAS["TimelineEventPatch"] = obj(EVENT_INPUT, (), EVENT_READ_ONLY)
+SCHEMAS["TimelineEventPatch"] = obj(edit(EVENT_INPUT, ("occurred_at",)), (),
+                                    EVENT_READ_ONLY)
 SCHEMAS["ImpactSampleCreate"] = obj({
     "at": TIME_IN,
     "metric": {"type": "string", "pattern": METRIC_RE.pattern,
@@ -279,7 +331,7 @@ ACTION_READ_ONLY = ("id", "incident_id", "completed_at", "overdue", "created_at"
                     "updated_at", "url")
 SCHEMAS["ActionItemCreate"] = obj(ACTION_INPUT, ("title",),
                                   ACTION_READ_ONLY + ("version",))
-SCHEMAS["ActionItemPatch"] = obj(ACTION_INPUT | {"version": VERSION | {
+SCHEMAS["ActionItemPatch"] = obj(edit(ACTION_INPUT) | {"version": VERSION | {
     "description": "optional; if sent, a stale one gets a 409"}}, (),
     ACTION_READ_ONLY)
 COMPONENT_INPUT = {
@@ -292,10 +344,13 @@ COMPONENT_INPUT = {
 }
 COMPONENT_READ_ONLY = ("id", "status", "created_at", "updated_at")
 SCHEMAS["ComponentCreate"] = obj(COMPONENT_INPUT, ("name",), COMPONENT_READ_ONLY)
-SCHEMAS["ComponentPatch"] = obj(COMPONENT_INPUT, (), COMPONENT_READ_ONLY)
+SCHEMAS["ComponentPatch"] = obj(edit(COMPONENT_INPUT, ("position",)), (),
+                                COMPONENT_READ_ONLY)
 
 ERRORS = {
-    "400": "CSRF token missing or stale (session authentication only)",
+    "400": "Malformed JSON, a body that is not a JSON object (or list, where "
+           "one is accepted), or a missing or stale CSRF token (session "
+           "authentication only)",
     "401": "No token, a malformed Authorization header, or a revoked token",
     "403": "Your role is too small for this",
     "404": "No such resource",
@@ -487,6 +542,27 @@ DOCUMENT: dict[str, Any] = {
         "responses": {f"E{status}": response for status, response in RESPONSES.items()},
     },
 }
+
+
+def _operation() -> dict[str, Any] | None:
+    rule = request.url_rule
+    if rule is None:
+        return None
+    path = re.sub(r"<(?:[^:<>]+:)?([^<>]+)>", r"{\1}", rule.rule)
+    return PATHS.get(path, {}).get(request.method.lower())
+
+
+@bp.before_request
+def refuse_unknown_query_parameters():
+    """A misspelt filter (`?stauts=open`) must not quietly list everything."""
+    operation = _operation()
+    if operation is None:
+        return
+    known = {p["name"] for p in operation.get("parameters", []) if p["in"] == "query"}
+    unknown = sorted(name for name in request.args if name not in known)
+    if unknown:
+        raise ValidationError(dict.fromkeys(unknown or ["(unnamed)"],
+                                            "is not a known query parameter"))
 
 
 @bp.get("/openapi.json")

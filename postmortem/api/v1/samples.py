@@ -19,7 +19,7 @@ def list_samples(incident_id: int):
 def record_samples(incident_id: int):
     """Store one sample or a list; a point sent again corrects the stored one."""
     user = api_user("responder")
-    data = json_body(out.SAMPLE_FIELDS, out.SAMPLE_READ_ONLY)
+    data = json_body(out.SAMPLE_FIELDS, out.SAMPLE_READ_ONLY, allow_list=True)
     stored = impact.record(incidents.get(incident_id, user), data, user)
     return created(out.items(stored, out.sample))
 

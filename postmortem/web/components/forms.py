@@ -23,8 +23,11 @@ class ComponentForm(FlaskForm):
 
     def values(self) -> dict:
         """The fields as the domain reads them."""
-        return {name: getattr(self, name).data
-                for name in ("name", "slug", "description", "group", "position")}
+        values = {name: getattr(self, name).data
+                  for name in ("name", "slug", "description", "group", "position")}
+        # An empty box means "make it from the name"; "" itself is no slug.
+        values["slug"] = values["slug"] or None
+        return values
 
 
 class DeleteForm(FlaskForm):
