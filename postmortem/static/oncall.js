@@ -82,4 +82,7 @@
   }
   ago();
   window.setInterval(function () { if (!document.hidden) { poll(); } else { ago(); } }, INTERVAL);
+  // Back to this tab or window after a while: look at once.
+  window.addEventListener("focus", poll);
+  document.addEventListener("visibilitychange", function () { if (!document.hidden) { poll(); } });
 })();
