@@ -10,6 +10,12 @@ from postmortem.models.incident import (
     IncidentLabel,
     IncidentMember,
 )
+from postmortem.models.maintenance import (
+    Maintenance,
+    MaintenanceComponent,
+    MaintenanceUpdate,
+)
+from postmortem.models.status_cache import StatusRender, StatusState
 from postmortem.models.update import ComponentChange, StatusUpdate
 from postmortem.models.user import ApiToken, User
 
@@ -17,4 +23,7 @@ __all__ = [
     "ActionItem", "AffectedComponent", "ApiToken", "AuditEntry", "Component",
     "ComponentChange", "ImpactSample", "Incident", "IncidentLabel", "IncidentMember",
     "StatusUpdate", "TimelineEvent", "User",
+    # status page (issue 7)
+    "Maintenance", "MaintenanceComponent", "MaintenanceUpdate", "StatusRender",
+    "StatusState",
 ]

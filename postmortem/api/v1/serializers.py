@@ -90,6 +90,10 @@ def status_update(row: StatusUpdate) -> dict[str, Any]:
         "posted_at": iso(row.posted_at),
         "component_statuses": {change.component.slug: change.new_status
                                for change in row.component_changes},
+        "component_changes": [{"slug": change.component.slug,
+                               "old_status": change.old_status,
+                               "new_status": change.new_status}
+                              for change in row.component_changes],
         "author": row.author.display_name if row.author else None,
         "created_at": iso(row.created_at),
     }
