@@ -3,6 +3,7 @@
 from flask_wtf import FlaskForm
 from wtforms import (
     HiddenField,
+    SelectChoice,
     SelectField,
     SelectMultipleField,
     StringField,
@@ -45,7 +46,8 @@ class MaintenanceForm(FlaskForm):
 
 class MaintenanceUpdateForm(FlaskForm):
     status = SelectField("Status", choices=[
-        (s, s.replace("_", " ").capitalize()) for s in MAINTENANCE_STATUSES])
+        SelectChoice(s, s.replace("_", " ").capitalize())
+        for s in MAINTENANCE_STATUSES])
     message = TextAreaField("Message (Markdown)", validators=[Length(max=20_000)])
     posted_at = UTCDateTimeField("Posted at (UTC)")
 

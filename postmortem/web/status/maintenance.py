@@ -2,6 +2,7 @@
 
 from flask import Blueprint, redirect, render_template, url_for
 from flask_login import current_user
+from wtforms import SelectChoice
 
 from postmortem.domain.errors import Conflict
 from postmortem.domain.status import maintenance as maintenances
@@ -23,7 +24,8 @@ def _me():
 
 def _form(**kwargs) -> MaintenanceForm:
     form = MaintenanceForm(**kwargs)
-    form.components.choices = [(c.slug, c.name) for c in ordered_components()]
+    form.components.choices = [SelectChoice(c.slug, c.name)
+                               for c in ordered_components()]
     return form
 
 
