@@ -58,3 +58,6 @@ def load_demo() -> None:
 def init_app(app: Flask) -> None:
     for command in (create_user, create_token, load_demo):
         app.cli.add_command(command)
+    from postmortem.cli_status import status_export  # issue 7
+
+    app.cli.add_command(status_export)
