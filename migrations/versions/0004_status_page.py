@@ -2,7 +2,7 @@
 
 Revision ID: 0004
 Revises: 0002
-Create Date: 2026-12-02 05:28:31.196440
+Create Date: 2026-12-02 05:52:25.467968
 
 """
 from alembic import op
@@ -40,8 +40,8 @@ def upgrade():
     sa.Column('body', sa.LargeBinary(), nullable=False),
     sa.Column('content_type', sa.String(length=100), nullable=False),
     sa.Column('etag', sa.String(length=64), nullable=False),
-    sa.Column('last_modified', sa.DateTime(timezone=True), nullable=False),
-    sa.Column('valid_until', sa.DateTime(timezone=True), nullable=False),
+    sa.Column('last_modified', sa.BigInteger(), nullable=False),
+    sa.Column('valid_until', sa.BigInteger(), nullable=False),
     sa.PrimaryKeyConstraint('key', name=op.f('pk_status_render'))
     )
     op.create_table('status_state',

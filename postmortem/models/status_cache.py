@@ -36,5 +36,7 @@ class StatusRender(db.Model):
     body: so.Mapped[bytes] = so.mapped_column(sa.LargeBinary)
     content_type: so.Mapped[str] = so.mapped_column(sa.String(100))
     etag: so.Mapped[str] = so.mapped_column(sa.String(64))
-    last_modified: so.Mapped[datetime] = so.mapped_column(UTCDateTime)
-    valid_until: so.Mapped[datetime] = so.mapped_column(UTCDateTime)
+    # Unix seconds, not datetimes: the hot path reads them with plain driver
+    # SQL, where the same integer means the same thing on every backend.
+    last_modified: so.Mapped[int] = so.mapped_column(sa.BigInteger)
+    valid_until: so.Mapped[int] = so.mapped_column(sa.BigInteger)

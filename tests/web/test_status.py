@@ -176,3 +176,45 @@ def test_nothing_private_on_any_public_route(app, client, world):
         if path.startswith("/api/v2/"):
             listed = json.loads(body).get("incidents", [])
             assert str(world.private.id) not in {i["id"] for i in listed}, path
+
+
+@pytest.fixture
+def recheck(app):
+    """A worker that asks the database at most once a minute."""
+    app.config["STATUS_RECHECK_SECONDS"] = 60
+    yield
+    del app.config["STATUS_RECHECK_SECONDS"]
+
+
+def test_a_worker_rechecks_the_database_after_its_window(app, client, world, admin,
+                                                         recheck):
+    from postmortem.domain.status import cache
+    from postmortem.web.status import serve
+
+    first = client.get("/status/banner.json")
+    status_world.post(world.active, admin, "resolved", "Over.", utcnow())
+    # Within the window this process serves what it last saw...
+    assert client.get("/status/banner.json").headers["ETag"] == first.headers["ETag"]
+    # ...even if its body is gone from memory and the database.
+    cache.memo.items.clear()
+    client.get("/status/history.rss")  # another key's render replaces nothing
+    app.config["STATUS_RECHECK_SECONDS"] = 0
+    later = client.get("/status/banner.json")
+    assert later.headers["ETag"] != first.headers["ETag"]
+    assert later.get_json()["active"] is False
+    serve.recent.items.clear()
+
+
+def test_a_vanished_render_is_rendered_again(app, client, world, admin, recheck):
+    from postmortem.domain.status import cache
+    from postmortem.extensions import db
+    from postmortem.models import StatusRender
+    from postmortem.web.status import serve
+
+    client.get("/status/banner.json")
+    db.session.execute(StatusRender.__table__.delete())
+    db.session.commit()
+    cache.memo.items.clear()
+    response = client.get("/status/banner.json")
+    assert response.status_code == 200 and response.get_json()["active"] is True
+    serve.recent.items.clear()

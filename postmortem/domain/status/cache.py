@@ -5,9 +5,16 @@ made by one worker is served by every other worker and host; a miss renders,
 stores and serves. Renders also expire at `valid_until` (midnight moves the
 90-day bars, a maintenance start moves component statuses) so time-driven
 changes need no writer.
+
+The hit path is what an outage's crowd costs, so it is plain driver SQL on a
+pooled connection, and each process keeps the bodies it has served keyed by
+their ETag: the database still decides, on every request, which ETag is
+current; memory only saves fetching the same bytes again.
 """
 
 import hashlib
+import threading
+from collections import OrderedDict
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
@@ -17,10 +24,15 @@ import sqlalchemy.orm as so
 from sqlalchemy.dialects import postgresql, sqlite
 
 from postmortem.domain.status import state
-from postmortem.models import StatusRender, StatusState
+from postmortem.models import StatusRender
 from postmortem.models.types import utcnow
 
 MAX_KEY = 300
+MEMO_SIZE = 256
+_HIT = ("SELECT r.etag, r.content_type, r.last_modified FROM status_render r "
+        "JOIN status_state s ON s.id = 1 AND s.version = r.version "
+        "WHERE r.key = {p} AND r.valid_until > {p}")
+_BODY = "SELECT body FROM status_render WHERE key = {p} AND etag = {p}"
 
 
 @dataclass(frozen=True)
@@ -34,12 +46,40 @@ class Rendered:
 
 @dataclass(frozen=True)
 class Stored:
-    """What is served: the body and the validators computed once for it."""
+    """What is served: validators computed once per render; the body is
+    fetched only when it is sent (a 304 needs none)."""
 
-    body: bytes
-    content_type: str
+    key: str
     etag: str
-    last_modified: datetime
+    content_type: str
+    last_modified: int  # Unix seconds
+    body: bytes | None = None
+
+
+class _Memo:
+    """The last bodies this process served, by (key, etag)."""
+
+    def __init__(self, size: int):
+        self.size = size
+        self.items: OrderedDict[tuple[str, str], bytes] = OrderedDict()
+        self.lock = threading.Lock()
+
+    def get(self, key: str, etag: str) -> bytes | None:
+        with self.lock:
+            body = self.items.get((key, etag))
+            if body is not None:
+                self.items.move_to_end((key, etag))
+            return body
+
+    def put(self, key: str, etag: str, body: bytes) -> None:
+        with self.lock:
+            self.items[(key, etag)] = body
+            self.items.move_to_end((key, etag))
+            while len(self.items) > self.size:
+                self.items.popitem(last=False)
+
+
+memo = _Memo(MEMO_SIZE)
 
 
 def cache_key(*parts: str) -> str:
@@ -49,33 +89,58 @@ def cache_key(*parts: str) -> str:
     return key
 
 
-def lookup(session: so.Session, key: str, now: datetime) -> Stored | None:
-    row = session.execute(
-        sa.select(StatusRender.body, StatusRender.content_type, StatusRender.etag,
-                  StatusRender.last_modified)
-        .join(StatusState, sa.and_(StatusState.id == state.STATE_ID,
-                                   StatusState.version == StatusRender.version))
-        .where(StatusRender.key == key, StatusRender.valid_until > now)
-    ).first()
-    return Stored(*row) if row else None
+def _sql(template: str, connection: sa.Connection) -> str:
+    marker = "?" if connection.dialect.paramstyle == "qmark" else "%s"
+    return template.format(p=marker)
 
 
-def _etag(body: bytes) -> str:
-    return hashlib.sha256(body).hexdigest()[:32]
+def lookup(connection: sa.Connection, key: str, now: datetime) -> Stored | None:
+    """The current render of `key`, without its body, or None."""
+    row = connection.exec_driver_sql(
+        _sql(_HIT, connection), (key, int(now.timestamp()))).first()
+    return Stored(key, row[0], row[1], row[2]) if row else None
+
+
+def peek(engine: sa.Engine, key: str, now: datetime) -> Stored | None:
+    """`lookup` on a pooled connection of its own."""
+    with engine.connect() as connection:
+        return lookup(connection, key, now)
+
+
+def body(engine: sa.Engine, stored: Stored) -> bytes:
+    """The body of a render: in hand after a miss, else from this process's
+    memo, else from the database."""
+    if stored.body is not None:
+        memo.put(stored.key, stored.etag, stored.body)
+        return stored.body
+    found = memo.get(stored.key, stored.etag)
+    if found is None:
+        with engine.connect() as connection:
+            found = connection.exec_driver_sql(
+                _sql(_BODY, connection), (stored.key, stored.etag)).scalar()
+        if found is None:
+            raise LookupError(f"render {stored.key} {stored.etag} is gone")
+        found = bytes(found)
+        memo.put(stored.key, stored.etag, found)
+    return found
+
+
+def _etag(content: bytes) -> str:
+    return hashlib.sha256(content).hexdigest()[:32]
 
 
 def store(session: so.Session, key: str, version: int, rendered: Rendered,
-          last_modified: datetime) -> Stored:
-    """Keep a render for `version`; `last_modified` is when it was made (a
+          now: datetime) -> Stored:
+    """Keep a render for `version`; Last-Modified is when it was made (a
     re-render after `valid_until` may differ under the same version)."""
-    stored = Stored(rendered.body, rendered.content_type, _etag(rendered.body),
-                    last_modified)
+    stored = Stored(key, _etag(rendered.body), rendered.content_type,
+                    int(now.timestamp()), rendered.body)
     dialect = session.get_bind().dialect.name
     insert = (postgresql.insert if dialect == "postgresql" else sqlite.insert)(
         StatusRender).values(
         key=key, version=version, body=stored.body, content_type=stored.content_type,
-        etag=stored.etag, last_modified=last_modified,
-        valid_until=rendered.valid_until)
+        etag=stored.etag, last_modified=stored.last_modified,
+        valid_until=int(rendered.valid_until.timestamp()))
     excluded = insert.excluded
     # A slow render of an older version must not replace a newer one.
     session.execute(insert.on_conflict_do_update(
@@ -97,12 +162,11 @@ def fetch(session: so.Session, key: str, render: Callable[[], Rendered],
     version newer than what it shows. Commits the session on a miss (callers
     are read-only public views)."""
     now = now or utcnow()
-    hit = lookup(session, key, now)
+    hit = peek(session.get_bind(), key, now)
     if hit is not None:
         return hit
     state.ensure(session.connection())
     version, _changed_at = state.current(session)
-    rendered = render()
-    stored = store(session, key, version, rendered, now.replace(microsecond=0))
+    stored = store(session, key, version, render(), now)
     session.commit()
     return stored

@@ -4,11 +4,17 @@ Shared by the status page, its feeds and banner, and the v2 JSON: each view
 names a cache key and a renderer; only a miss renders.
 """
 
+import dataclasses
+import functools
+import hashlib
+import time
 from collections.abc import Callable
 from datetime import datetime
+from email.utils import formatdate
 
 from flask import Response, current_app, request
 
+from postmortem import ROOT
 from postmortem.domain.status import cache, overview, state
 from postmortem.domain.status.overview import Overview
 from postmortem.domain.status.statuspage import Page
@@ -22,6 +28,22 @@ CORS_HEADERS = {
     "Access-Control-Expose-Headers": "ETag, Last-Modified",
     "Access-Control-Max-Age": "86400",
 }
+
+
+@functools.cache
+def render_revision() -> str:
+    """A digest of the code and templates that render the public page, part
+    of every cache key: a deploy that changes them must not serve renders
+    made by the old code until the next public change."""
+    digest = hashlib.sha256()
+    roots = [ROOT / "templates" / "status", ROOT / "postmortem" / "domain" / "status",
+             ROOT / "postmortem" / "web" / "status",
+             ROOT / "postmortem" / "static" / "status"]
+    for root in roots:
+        for path in sorted(root.rglob("*")):
+            if path.is_file() and path.suffix in {".py", ".html", ".js", ".css"}:
+                digest.update(path.name.encode() + path.read_bytes())
+    return digest.hexdigest()[:12]
 
 
 def base_url() -> str:
@@ -45,21 +67,59 @@ def _not_modified(stored: cache.Stored) -> bool:
     if request.if_none_match:
         return request.if_none_match.contains_weak(stored.etag)
     since = request.if_modified_since
-    return since is not None and stored.last_modified <= since
+    return since is not None and stored.last_modified <= since.timestamp()
 
 
-def respond(stored: cache.Stored, cors: bool = False) -> Response:
-    if _not_modified(stored):
+def respond(stored: cache.Stored, content: bytes | None, cors: bool = False
+            ) -> Response:
+    if content is None:
         response = Response(status=304)
     else:
-        response = Response(stored.body, content_type=stored.content_type)
-    response.set_etag(stored.etag)
-    response.last_modified = stored.last_modified
-    response.cache_control.public = True
-    response.cache_control.max_age = current_app.config.get("STATUS_MAX_AGE", 10)
+        response = Response(content, content_type=stored.content_type)
+    headers = response.headers
+    headers["ETag"] = f'"{stored.etag}"'
+    headers["Last-Modified"] = formatdate(stored.last_modified, usegmt=True)
+    headers["Cache-Control"] = (
+        f"public, max-age={current_app.config.get('STATUS_MAX_AGE', 10)}")
     if cors:
-        response.headers.update(CORS_HEADERS)
+        headers.update(CORS_HEADERS)
     return response
+
+
+class _Recent:
+    """Which render was current when this process last asked the database.
+
+    Asking at most every STATUS_RECHECK_SECONDS (default 1 s; 0 when
+    testing) spares the database a query per request in a spike; the
+    database still decides, so every worker and host converges within that
+    second, well inside the Cache-Control max-age any HTTP cache may add."""
+
+    MAX = 1024
+
+    def __init__(self):
+        self.items: dict[str, tuple[float, cache.Stored]] = {}
+
+    def get(self, key: str, within: float) -> cache.Stored | None:
+        found = self.items.get(key)
+        if found is None or within <= 0 or time.monotonic() - found[0] > within:
+            return None
+        return found[1]
+
+    def put(self, key: str, stored: cache.Stored) -> None:
+        if len(self.items) >= self.MAX:
+            self.items.clear()
+        self.items[key] = (time.monotonic(), dataclasses.replace(stored, body=None))
+
+    def forget(self, key: str) -> None:
+        self.items.pop(key, None)
+
+
+recent = _Recent()
+
+
+def _recheck_seconds() -> float:
+    default = 0.0 if current_app.testing else 1.0
+    return float(current_app.config.get("STATUS_RECHECK_SECONDS", default))
 
 
 def serve(name: str, content_type: str,
@@ -72,5 +132,19 @@ def serve(name: str, content_type: str,
         body = render(page(now), overview.build(now))
         return cache.Rendered(body, content_type, overview.valid_until(now))
 
-    stored = cache.fetch(db.session, cache.cache_key(name, base_url()), fresh, now)
-    return respond(stored, cors)
+    key = cache.cache_key(name, render_revision(), base_url())
+    # A hit never opens an ORM session: one pooled connection, one query.
+    stored = (recent.get(key, _recheck_seconds()) or cache.peek(db.engine, key, now)
+              or cache.fetch(db.session, key, fresh, now))
+    if _not_modified(stored):
+        recent.put(key, stored)
+        return respond(stored, None, cors)
+    try:
+        content = cache.body(db.engine, stored)
+    except LookupError:  # replaced since this process last looked
+        recent.forget(key)
+        stored = cache.peek(db.engine, key, now) or cache.fetch(
+            db.session, key, fresh, now)
+        content = cache.body(db.engine, stored)
+    recent.put(key, stored)
+    return respond(stored, content, cors)
