@@ -36,23 +36,15 @@ def test_status_pages_at_desktop_and_phone_width(page, admin):
     check_axe(page)
 
 
-def test_status_page_needs_no_javascript(live_server, admin):
-    from playwright.sync_api import sync_playwright
-
-    from tests.browser.conftest import CHROMIUM, CHROMIUM_ARGS
-
+def test_status_page_needs_no_javascript(page, live_server, admin):
     status_world.build(admin)
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=CHROMIUM,
-                                             args=CHROMIUM_ARGS)
-        context = browser.new_context(java_script_enabled=False,
-                                      base_url=live_server)
-        page = context.new_page()
-        page.goto("/status")
-        expect(page.get_by_text("Database upgrade").first).to_be_visible()
-        expect(page.get_by_text("% uptime").first).to_be_visible()
-        context.close()
-        browser.close()
+    context = page.context.browser.new_context(java_script_enabled=False,
+                                               base_url=live_server)
+    quiet = context.new_page()
+    quiet.goto("/status")
+    expect(quiet.get_by_text("Database upgrade").first).to_be_visible()
+    expect(quiet.get_by_text("% uptime").first).to_be_visible()
+    context.close()
 
 
 def test_banner_embeds_in_another_site_and_can_be_dismissed(page, live_server,
