@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 HOST ?= 127.0.0.1
 PORT ?= 5000
 
-.PHONY: run test test-pg lint browser-deps bench bench-scale clean
+.PHONY: run test test-pg lint browser-deps bench bench-scale bench-status clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -59,6 +59,16 @@ bench: $(VENV)/.dev
 bench-scale: $(VENV)/.dev
 	$(BIN)/python bench/bench_scale.py --sizes 1000 100000 --database-url sqlite \
 		--database-url $${BENCH_DATABASE_URL:-postgresql://postgres@127.0.0.1:5432/bench}
+
+## Status page under load: gunicorn + wrk (installs Debian's wrk when root)
+bench-status: $(VENV)/.dev
+	@if ! command -v wrk >/dev/null; then \
+		if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null; then \
+			(apt-get install -y -q wrk >/dev/null 2>&1 || \
+			 (apt-get update -q >/dev/null && apt-get install -y -q wrk >/dev/null)); \
+		else echo "wrk is missing: apt-get install wrk"; exit 1; fi; \
+	fi
+	$(BIN)/python bench/bench_status.py $(BENCH_ARGS)
 
 clean:
 	rm -rf $(VENV) .pytest_cache .ruff_cache

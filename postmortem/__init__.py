@@ -45,6 +45,9 @@ def register_blueprints(app: Flask) -> None:
     for blueprint in blueprints():
         app.register_blueprint(blueprint)
     app.register_blueprint(api_v1)
+    from postmortem.api.v2 import bp as api_v2  # status page JSON (issue 7)
+
+    app.register_blueprint(api_v2)
 
 
 def register_errorhandlers(app: Flask) -> None:

@@ -60,3 +60,6 @@ def init_app(app: Flask) -> None:
     for command in (create_user, create_token, load_demo):
         app.cli.add_command(command)
     cli_history.init_app(app)
+    from postmortem.cli_status import status_export  # issue 7
+
+    app.cli.add_command(status_export)

@@ -63,4 +63,9 @@ def load(instance_path: Path) -> dict:
         "MAX_CONTENT_LENGTH": 2 * 1024 * 1024,
         "PAGE_SIZE": 25,
         "STATUS_PAGE_NAME": os.environ.get("STATUS_PAGE_NAME", "Status"),
+        # The public status page (issue 7): its public root URL (links in
+        # feeds and JSON), its Statuspage page id, and HTTP cache lifetime.
+        "STATUS_PAGE_URL": os.environ.get("STATUS_PAGE_URL", ""),
+        "STATUS_PAGE_ID": os.environ.get("STATUS_PAGE_ID", "postmortem"),
+        "STATUS_MAX_AGE": int(os.environ.get("STATUS_MAX_AGE", "10")),
     }

@@ -11,7 +11,13 @@ from postmortem.models.incident import (
     IncidentLabel,
     IncidentMember,
 )
+from postmortem.models.maintenance import (
+    Maintenance,
+    MaintenanceComponent,
+    MaintenanceUpdate,
+)
 from postmortem.models.search import IncidentFacet, SearchDocument
+from postmortem.models.status_cache import StatusRender, StatusState
 from postmortem.models.submission import (
     FormSubmission,
     IdempotencyKey,
@@ -21,9 +27,10 @@ from postmortem.models.update import ComponentChange, StatusUpdate
 from postmortem.models.user import ApiToken, LoginAttempt, User, UserSession
 
 __all__ = [
-    "CacheEntry", "IncidentFacet", "SearchDocument",
-    "ActionItem", "AffectedComponent", "ApiToken", "AuditEntry", "Component",
-    "ComponentChange", "FormSubmission", "IdempotencyKey", "ImpactSample", "Incident",
-    "IncidentLabel", "IncidentMember", "LoginAttempt", "StatusUpdate",
-    "TimelineEvent", "UpdateTemplate", "User", "UserSession",
+    "ActionItem", "AffectedComponent", "ApiToken", "AuditEntry", "CacheEntry",
+    "Component", "ComponentChange", "FormSubmission", "IdempotencyKey", "ImpactSample",
+    "Incident", "IncidentFacet", "IncidentLabel", "IncidentMember", "LoginAttempt",
+    "Maintenance", "MaintenanceComponent", "MaintenanceUpdate", "SearchDocument",
+    "StatusRender", "StatusState", "StatusUpdate", "TimelineEvent", "UpdateTemplate",
+    "User", "UserSession",
 ]

@@ -10,5 +10,8 @@ def blueprints() -> list[Blueprint]:
     from postmortem.web.components.routes import bp as components
     from postmortem.web.incidents.members import bp as members
     from postmortem.web.incidents.routes import bp as incidents
+    from postmortem.web.status.maintenance import bp as maintenance
+    from postmortem.web.status.routes import bp as status
 
-    return [auth, incidents, actions, components, admin, members]
+    return [auth, incidents, actions, components, admin, members, status,
+            maintenance]

@@ -190,6 +190,10 @@ SCHEMAS: dict[str, Any] = {
         "posted_at": TIME,
         "component_statuses": {"type": "object",
                                "additionalProperties": enum(COMPONENT_STATUSES)},
+        "component_changes": {"type": "array", "items": closed({
+            "slug": {"type": "string"},
+            "old_status": {"type": ["string", "null"]},
+            "new_status": enum(COMPONENT_STATUSES)})},
         "author": {"type": ["string", "null"]},
         "created_at": TIME,
     }),

@@ -1,0 +1,1 @@
+"""The public status page (no login) and the admin pages for maintenance."""
