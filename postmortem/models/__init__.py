@@ -10,6 +10,16 @@ from postmortem.models.incident import (
     IncidentLabel,
     IncidentMember,
 )
+from postmortem.models.postmortem import (
+    Postmortem,
+    PostmortemReview,
+    PostmortemReviewer,
+    PostmortemRevision,
+    PostmortemSection,
+    PostmortemTemplate,
+    PostmortemTransition,
+    TemplateSection,
+)
 from postmortem.models.update import ComponentChange, StatusUpdate
 from postmortem.models.user import ApiToken, User
 
@@ -17,4 +27,7 @@ __all__ = [
     "ActionItem", "AffectedComponent", "ApiToken", "AuditEntry", "Component",
     "ComponentChange", "ImpactSample", "Incident", "IncidentLabel", "IncidentMember",
     "StatusUpdate", "TimelineEvent", "User",
+    "Postmortem", "PostmortemReview", "PostmortemReviewer", "PostmortemRevision",
+    "PostmortemSection", "PostmortemTemplate", "PostmortemTransition",
+    "TemplateSection",
 ]
