@@ -58,3 +58,6 @@ def load_demo() -> None:
 def init_app(app: Flask) -> None:
     for command in (create_user, create_token, load_demo):
         app.cli.add_command(command)
+    from postmortem.cli_exports import COMMANDS as EXPORT_COMMANDS  # exports (6b)
+    for command in EXPORT_COMMANDS:
+        app.cli.add_command(command)

@@ -4,6 +4,7 @@ from postmortem.models.action import ActionItem
 from postmortem.models.audit import AuditEntry
 from postmortem.models.component import Component
 from postmortem.models.event import ImpactSample, TimelineEvent
+from postmortem.models.export_cache import ExportCache
 from postmortem.models.incident import (
     AffectedComponent,
     Incident,
@@ -30,4 +31,5 @@ __all__ = [
     "Postmortem", "PostmortemReview", "PostmortemReviewer", "PostmortemRevision",
     "PostmortemSection", "PostmortemTemplate", "PostmortemTransition",
     "TemplateSection",
+    "ExportCache",
 ]

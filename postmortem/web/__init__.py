@@ -8,6 +8,7 @@ def blueprints() -> list[Blueprint]:
     from postmortem.web.admin.routes import bp as admin
     from postmortem.web.auth.routes import bp as auth
     from postmortem.web.components.routes import bp as components
+    from postmortem.web.exports.routes import bp as exports
     from postmortem.web.incidents.routes import bp as incidents
 
-    return [auth, incidents, actions, components, admin]
+    return [auth, incidents, actions, components, admin, exports]

@@ -11,6 +11,9 @@ from postmortem.models import (
     ActionItem,
     ImpactSample,
     Incident,
+    Postmortem,
+    PostmortemReview,
+    PostmortemRevision,
     StatusUpdate,
     TimelineEvent,
 )
@@ -83,6 +86,37 @@ def record(incident: Incident) -> dict[str, Any]:
     }
 
 
-def build(incident: Incident) -> doc.Document:
-    """The document for `incident` (its post-mortem once one exists)."""
-    return doc.Document(**record(incident))
+def _people(pm: Postmortem) -> dict[str, tuple[str, ...]]:
+    """Authors (who started it, then whoever saved a revision), reviewers
+    and approvers, each once, in order of appearance."""
+    savers = db.session.scalars(
+        sa.select(PostmortemRevision).where(PostmortemRevision.postmortem_id == pm.id)
+        .order_by(PostmortemRevision.number))
+    authors = [pm.author] + [r.author for r in savers]
+    approvals = db.session.scalars(
+        sa.select(PostmortemReview).where(PostmortemReview.postmortem_id == pm.id,
+                                          PostmortemReview.decision == "approve")
+        .order_by(PostmortemReview.created_at, PostmortemReview.id))
+    approvers = [pm.approved_by] + [r.reviewer for r in approvals]
+
+    def names(users) -> tuple[str, ...]:
+        return tuple(dict.fromkeys(u.display_name for u in users if u is not None))
+
+    return {"authors": names(authors), "approvers": names(approvers),
+            "reviewers": names(r.user for r in pm.reviewers)}
+
+
+def build(pm: Postmortem) -> doc.Document:
+    """The document of post-mortem `pm` with its incident's record."""
+    from postmortem.domain.postmortem.rendering import document_sections
+
+    bodies = {s.key: s.body for s in pm.sections}
+    sections = tuple(doc.Section(key=key, title=title, body=bodies.get(key, ""),
+                                 html=str(html))
+                     for key, title, html in document_sections(pm))
+    return doc.Document(
+        **record(pm.incident), **_people(pm), sections=sections,
+        postmortem_id=pm.id, state=pm.state, version=pm.version,
+        is_public=pm.is_public, created_at=pm.created_at, updated_at=pm.updated_at,
+        approved_at=pm.approved_at, published_at=pm.published_at,
+        pdf_sha256=pm.pdf_sha256)

@@ -185,8 +185,19 @@ class Document:
     def fingerprint(self) -> str:
         """A digest of everything the document says: equal fingerprints,
         equal exports."""
-        text = json.dumps(self.to_dict(), sort_keys=True, ensure_ascii=False)
-        return hashlib.sha256(text.encode()).hexdigest()
+        return _digest(self.to_dict())
+
+    def content_sha256(self) -> str:
+        """The digest of what was written and approved, printed on the cover:
+        the PDF cannot hold its own SHA-256, so this one names its content."""
+        data = self.to_dict()
+        data.pop("pdf_sha256")
+        return _digest(data)
+
+
+def _digest(data: dict[str, Any]) -> str:
+    text = json.dumps(data, sort_keys=True, ensure_ascii=False)
+    return hashlib.sha256(text.encode()).hexdigest()
 
 
 def _jsonable(value: Any) -> Any:

@@ -64,7 +64,8 @@ def front_matter(document: Document) -> dict[str, Any]:
                    for e in data["events"]],
         "action_items": [{k: a[k] for k in (
             "title", "kind", "priority", "status", "owner", "due_date",
-            "tracker_url", "description")} for a in data["action_items"]],
+            "tracker_url", "completed_at", "description")}
+            for a in data["action_items"]],
         "samples": [{k: s[k] for k in ("at", "metric", "value")}
                     for s in data["samples"]],
     }

@@ -57,21 +57,22 @@ def document(rows: int = 12, items: int = 5, state: str = "draft",
     sections = (
         section("summary", "Summary", "The service was **down** for 2 h 40 min."),
         section("impact", "Impact", "68% of users; see the chart."),
-        section("root_causes", "Root causes", "A config push.\n\n```\nkey: value\n```"),
+        section("root_causes", "Root causes",
+                f"A config push, see <{LONG_URL}>.\n\n```\nkey: value\n```"),
         section("timeline", "Timeline",
                 "| Time | Event |\n| --- | --- |\n" + timeline_rows),
         section("action_items", "Action items",
                 "| Title | Owner | Due |\n| --- | --- | --- |\n" + action_rows),
     )
-    base = dict(incident=incident, sections=sections, updates=updates,
-                events=events, action_items=actions,
-                samples=(doc.Sample(at(0), "user_reports", 10.0),
+    base = {"incident": incident, "sections": sections, "updates": updates,
+                "events": events, "action_items": actions,
+                "samples": (doc.Sample(at(0), "user_reports", 10.0),
                          doc.Sample(at(30), "user_reports", 4200.0)),
-                postmortem_id=5, title="Monday outage of chat, API and apps",
-                state=state, version=3, authors=("Ada Lovelace",),
-                approvers=("Grace Hopper",) if state != "draft" else (),
-                created_at=at(300), updated_at=at(400),
-                chart_svg='<svg xmlns="http://www.w3.org/2000/svg" width="100" '
+                "postmortem_id": 5, "title": "Monday outage of chat, API and apps",
+                "state": state, "version": 3, "authors": ("Ada Lovelace",),
+                "approvers": ("Grace Hopper",) if state != "draft" else (),
+                "created_at": at(300), "updated_at": at(400),
+                "chart_svg": '<svg xmlns="http://www.w3.org/2000/svg" width="100" '
                           'height="20" role="img"><title>Impact</title>'
-                          '<rect width="100" height="20" fill="#c00"/></svg>')
+                          '<rect width="100" height="20" fill="#c00"/></svg>'}
     return doc.Document(**(base | overrides))
