@@ -412,6 +412,7 @@ def _store_updates(incident: Incident, parsed: Parsed) -> None:
                 {k: raw[k] for k in ("status", "message", "posted_at") if k in raw})
         except ValidationError as exc:
             raise _prefixed(exc, f"updates[{index}]") from None
+        values.pop("component_statuses", None)
         update = StatusUpdate(incident_id=incident.id,
                               message_html=render_markdown(values["message"]),
                               **values)
@@ -474,11 +475,16 @@ def _store_postmortem(incident: Incident, parsed: Parsed,
     pm = documents.start(incident, actor)
     guidance = {s.key: s.guidance for s in template_domain.default_template().sections}
     errors: dict[str, str] = {}
-    pm.sections = [
-        PostmortemSection(position=i, key=s["key"], title=s["title"],
-                          guidance=guidance.get(s["key"], ""),
-                          body=documents.clean_body(s["key"], s["body"], errors) or "")
-        for i, s in enumerate(_sections_for(parsed))]
+    # Rows of the same key are reused: a section is unique per key.
+    started = {s.key: s for s in pm.sections}
+    wanted = []
+    for position, given in enumerate(_sections_for(parsed)):
+        row = started.get(given["key"]) or PostmortemSection(
+            key=given["key"], guidance=guidance.get(given["key"], ""))
+        row.position, row.title = position, given["title"]
+        row.body = documents.clean_body(given["key"], given["body"], errors) or ""
+        wanted.append(row)
+    pm.sections = wanted
     if errors:
         raise ValidationError(errors, "The file was not imported: " + "; ".join(
             f"{k} {v}" for k, v in errors.items()))

@@ -17,3 +17,17 @@ def poppler(tool: str, pdf_bytes: bytes, tmp_path, *args: str) -> str:
     result = subprocess.run([tool, *args, str(path), *map(str, out)],  # noqa: S603
                             capture_output=True, text=True, check=True)
     return out[0].read_text() if out else result.stdout
+
+
+@pytest.fixture
+def author():
+    from tests import factories
+
+    return factories.user("responder", name="Ada Author")
+
+
+@pytest.fixture
+def written_pm(author):
+    from tests.domain.exports import records
+
+    return records.written(records.outage(author), author)
