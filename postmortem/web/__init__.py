@@ -9,5 +9,6 @@ def blueprints() -> list[Blueprint]:
     from postmortem.web.auth.routes import bp as auth
     from postmortem.web.components.routes import bp as components
     from postmortem.web.incidents.routes import bp as incidents
+    from postmortem.web.postmortems.routes import bp as postmortems
 
-    return [auth, incidents, actions, components, admin]
+    return [auth, incidents, actions, components, admin, postmortems]
