@@ -10,5 +10,6 @@ def blueprints() -> list[Blueprint]:
     from postmortem.web.components.routes import bp as components
     from postmortem.web.exports.routes import bp as exports
     from postmortem.web.incidents.routes import bp as incidents
+    from postmortem.web.postmortems.routes import bp as postmortems
 
-    return [auth, incidents, actions, components, admin, exports]
+    return [auth, incidents, actions, components, admin, postmortems, exports]

@@ -191,8 +191,16 @@ class Document:
         """The digest of what was written and approved, printed on the cover:
         the PDF cannot hold its own SHA-256, so this one names its content."""
         data = self.to_dict()
-        data.pop("pdf_sha256")
+        # Storing the approved PDF touches the post-mortem row again (its
+        # version and update time), which must not change what it says.
+        for name in ("pdf_sha256", "version", "updated_at"):
+            data.pop(name)
         return _digest(data)
+
+    @property
+    def modified_at(self) -> datetime | None:
+        """When the content last changed: frozen at approval."""
+        return self.approved_at if self.is_frozen else self.updated_at
 
 
 def _digest(data: dict[str, Any]) -> str:

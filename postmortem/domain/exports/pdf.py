@@ -19,10 +19,10 @@ def options(document: Document, variant: str = DEFAULT_VARIANT) -> dict[str, Any
     if variant not in VARIANTS:
         raise ValueError(f"variant must be one of: {', '.join(VARIANTS)}")
     # A fixed identifier (the content digest) instead of a random one: the
-    # same document gives the same bytes, which approval relies on.
+    # same content gives the same bytes, which approval relies on.
     opts: dict[str, Any] = {
         "pdf_variant": variant, "pdf_tags": True, "custom_metadata": True,
-        "pdf_identifier": document.fingerprint()[:32].encode(),
+        "pdf_identifier": document.content_sha256()[:32].encode(),
     }
     if variant == "pdf/a-3b":
         opts["attachments"] = [weasyprint.Attachment(

@@ -58,8 +58,8 @@ def as_text(sections: list[dict[str, str]]) -> list[str]:
     lines: list[str] = []
     for section in sections:
         lines += [f"## {section['title']}", ""]
-        lines += (section.get("body") or "").split("\n")
-        lines.append("")
+        if body := section.get("body") or "":
+            lines += [*body.split("\n"), ""]
     return lines
 
 

@@ -33,6 +33,7 @@ def outage(author):
         components=[{"slug": "website", "status": "major_outage"},
                     {"slug": "api", "status": "partial_outage"}],
         regions=["all regions"], customer_tiers=["free", "paid"],
+        platforms=["web", "api"],
         percent_users_affected=68, peak_user_reports=4200, users_affected=1_200_000)
     updates.post(incident, {"status": "investigating", "message": "We are aware.",
                             "posted_at": at(10)}, author)
