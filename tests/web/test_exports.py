@@ -115,3 +115,16 @@ def test_import_page_shows_errors_and_stores_nothing(as_responder):
 
 def test_import_needs_a_responder(as_viewer):
     assert as_viewer.get("/incidents/import").status_code == 403
+
+
+def test_postmortem_page_links_every_export(as_viewer, written):
+    page = as_viewer.get(f"/incidents/{written.incident_id}/postmortem")
+    assert page.status_code == 200
+    for fmt in ("pdf", "md", "html", "json"):
+        assert f"/incidents/{written.incident_id}/postmortem.{fmt}".encode() \
+            in page.data
+    assert b"variant=pdf/a-3b" in page.data or b"variant=pdf%2Fa-3b" in page.data
+
+
+def test_incident_list_links_the_import_page(as_responder):
+    assert b"/incidents/import" in as_responder.get("/incidents").data

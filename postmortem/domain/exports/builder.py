@@ -23,6 +23,10 @@ def _name(user: Any) -> str | None:
     return user.display_name if user is not None else None
 
 
+def _float(value: float | None) -> float | None:
+    return None if value is None else float(value)
+
+
 def incident_part(incident: Incident) -> doc.Incident:
     worst = {w.component.id: w for w in component_history.worst_impact(incident)}
     components = []
@@ -46,7 +50,9 @@ def incident_part(incident: Incident) -> doc.Incident:
         platforms=tuple(incident.platforms),
         customer_tiers=tuple(incident.customer_tiers), tags=tuple(incident.tags),
         users_affected=incident.users_affected,
-        percent_users_affected=incident.percent_users_affected,
+        # As the database returns it, even when just assigned an int in this
+        # session: the digest of an approved document must not depend on it.
+        percent_users_affected=_float(incident.percent_users_affected),
         peak_user_reports=incident.peak_user_reports, version=incident.version)
 
 
@@ -80,7 +86,7 @@ def record(incident: Incident) -> dict[str, Any]:
             kind=a.kind, priority=a.priority, status=a.status,
             due_date=a.due_date, tracker_url=a.tracker_url,
             completed_at=a.completed_at) for a in items),
-        "samples": tuple(doc.Sample(at=s.at, metric=s.metric, value=s.value)
+        "samples": tuple(doc.Sample(at=s.at, metric=s.metric, value=float(s.value))
                          for s in samples),
         "chart_svg": str(charts.impact_chart(samples, incident)),
     }
