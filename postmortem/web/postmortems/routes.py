@@ -269,18 +269,20 @@ def template_edit(template_id: int):
 
 
 def _template_save(form, template, action: Callable[[], Any]):
+    status = None
     if form.validate_on_submit():
         try:
             action()
         except (ValidationError, Conflict) as exc:
             db.session.rollback()
             _template_errors(form, exc)
+            status = exc.http_status
         else:
             db.session.commit()
             flash("Template saved.", "success")
             return redirect(url_for(".template_index"))
     return render_template("postmortems/template_form.html", form=form,
-                           template=template), form_status(form)
+                           template=template), status or form_status(form)
 
 
 def _template_errors(form, exc: DomainError) -> None:
