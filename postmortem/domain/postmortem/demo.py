@@ -160,7 +160,8 @@ def _bodies(pm: Postmortem) -> dict[str, str]:
               for s in pm.sections}
     own = {
         "summary": (draft.summary(incident), SUMMARY),
-        "impact": (IMPACT, draft.impact(incident)),
+        # The scope sentence only: the {{ impact }} table lists the components.
+        "impact": (IMPACT, draft.impact(incident).split("\n\n")[0]),
         "root_causes": (ROOT_CAUSES,),
         "trigger": (TRIGGER,),
         "resolution": (RESOLUTION, draft.resolution(incident)),
