@@ -106,9 +106,11 @@ def _table(name: str, caption: str, head: Iterable[str],
     body = "".join(
         "<tr>" + "".join(f"<td>{escape(c)}</td>" for c in row) + "</tr>"
         for row in rows)
+    # The wrapper scrolls a wide table on a phone instead of the whole page.
     return Markup(  # noqa: S704  (every value escaped above)
-        f'<table class="pm-block pm-{name}"><caption>{escape(caption)}</caption>'
-        f"<thead><tr>{cells}</tr></thead><tbody>{body}</tbody></table>")
+        f'<div class="pm-table-wrap"><table class="pm-block pm-{name}">'
+        f"<caption>{escape(caption)}</caption>"
+        f"<thead><tr>{cells}</tr></thead><tbody>{body}</tbody></table></div>")
 
 
 def timeline_html(rows: list[dict[str, Any]]) -> Markup:

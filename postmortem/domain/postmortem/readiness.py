@@ -77,8 +77,10 @@ def _scope(pm: Postmortem) -> list[str]:
                          ("customer tiers", incident.customer_tiers)):
         if not values:
             problems.append(f"no {name}")
-    if incident.users_affected is None and incident.percent_users_affected is None:
-        problems.append("neither users affected nor % of users affected")
+    if (incident.users_affected is None and incident.percent_users_affected is None
+            and incident.peak_user_reports is None):
+        problems.append("no measure of how many users were affected (users "
+                        "affected, % of users or peak user reports)")
     return problems
 
 

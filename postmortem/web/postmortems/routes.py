@@ -167,6 +167,10 @@ def edit(incident_id: int):
     """Write the sections, with guidance beside each; Preview renders without
     saving, Save keeps a revision (a stale save keeps the typed text)."""
     pm = _document(incident_id)
+    if pm.is_frozen and request.method == "GET":
+        flash("This post-mortem is frozen since its approval; move it back to "
+              "draft (with a reason) to edit it.", "info")
+        return redirect(url_for(".show", incident_id=incident_id))
     form = forms.sections_form(pm, request.form if request.method == "POST" else None)
     if not form.validate_on_submit():
         return _edit_page(pm, form)
@@ -269,18 +273,20 @@ def template_edit(template_id: int):
 
 
 def _template_save(form, template, action: Callable[[], Any]):
+    status = None
     if form.validate_on_submit():
         try:
             action()
         except (ValidationError, Conflict) as exc:
             db.session.rollback()
             _template_errors(form, exc)
+            status = exc.http_status
         else:
             db.session.commit()
             flash("Template saved.", "success")
             return redirect(url_for(".template_index"))
     return render_template("postmortems/template_form.html", form=form,
-                           template=template), form_status(form)
+                           template=template), status or form_status(form)
 
 
 def _template_errors(form, exc: DomainError) -> None:

@@ -1,15 +1,12 @@
 """An incident with scope, events, samples and action items, and its
 post-mortem started from the default template."""
 
-from datetime import date
-
 import pytest
 
-from postmortem.domain import actions, events, impact, updates
 from postmortem.domain.postmortem import documents
 from postmortem.extensions import db
 from tests import factories
-from tests.factories import at
+from tests.postmortem_data import build_outage
 
 
 @pytest.fixture
@@ -25,38 +22,7 @@ def reviewer():
 @pytest.fixture
 def outage(author):
     """Website and API down 09:00-11:40 UTC for free and paid users."""
-    factories.component("Website", slug="website")
-    factories.component("API", slug="api")
-    incident = factories.incident(
-        author, title="Website and API down", severity="SEV1", impact="major",
-        started_at=at(0), detected_at=at(3), detection_source="outage_tracker",
-        components=[{"slug": "website", "status": "major_outage"},
-                    {"slug": "api", "status": "partial_outage"}],
-        regions=["all regions"], customer_tiers=["free", "paid"],
-        platforms=["web", "api"],
-        percent_users_affected=68, peak_user_reports=4200, users_affected=1_200_000)
-    updates.post(incident, {"status": "investigating", "message": "We are aware.",
-                            "posted_at": at(10)}, author)
-    updates.post(incident, {"status": "monitoring", "message": "Recovering.",
-                            "posted_at": at(100),
-                            "component_statuses": {"website": "degraded_performance",
-                                                   "api": "degraded_performance"}},
-                 author)
-    updates.post(incident, {"status": "resolved", "message": "Fixed.",
-                            "posted_at": at(160),
-                            "component_statuses": {"website": "operational",
-                                                   "api": "operational"}}, author)
-    events.add(incident, {"occurred_at": at(3), "kind": "detection", "key": True,
-                          "text": "Outage tracker spike"}, author)
-    events.add(incident, {"occurred_at": at(20), "kind": "note", "key": False,
-                          "text": "Unstarred chatter"}, author)
-    impact.record(incident, [{"at": at(m), "metric": "user_reports", "value": v}
-                             for m, v in ((0, 10), (30, 4200), (120, 50))], author)
-    actions.create(incident, {"title": "Alert on shared error rate", "owner": "Obs",
-                              "kind": "detect", "priority": "P1",
-                              "due_date": date(2026, 11, 30)}, author)
-    db.session.commit()
-    return incident
+    return build_outage(author)
 
 
 @pytest.fixture

@@ -5,22 +5,10 @@ import pytest
 from postmortem.domain import actions, incidents
 from postmortem.domain.errors import Conflict, Forbidden, ValidationError
 from postmortem.domain.postmortem import documents, readiness, workflow
-from postmortem.domain.postmortem.draft import proposals
 from postmortem.extensions import db
 from postmortem.models import PostmortemReview, PostmortemTransition
 from tests import factories
-
-PROSE = "Written by a person."
-
-
-def write_everything(pm, author):
-    """Give every section prose, so the document passes readiness."""
-    bodies = proposals(pm)
-    sections = [{"key": s.key, "body": bodies.get(s.key, s.body) + "\n\n" + PROSE}
-                for s in pm.sections]
-    documents.save_sections(pm, {"version": pm.version, "sections": sections},
-                            author)
-    db.session.commit()
+from tests.postmortem_data import write_everything
 
 
 @pytest.fixture
