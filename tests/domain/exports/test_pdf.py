@@ -75,6 +75,16 @@ def test_tables_repeat_headers_and_keep_every_row(long_pdf, tmp_path):
     assert LONG_URL not in text.split("\n")
 
 
+def test_no_text_outside_the_page_margins(long_pdf, tmp_path):
+    poppler("pdftotext", long_pdf, tmp_path, "-bbox")
+    boxes = re.findall(r'xMin="([\d.]+)" yMin="[\d.]+" xMax="([\d.]+)"',
+                       (tmp_path / "out.txt").read_text())
+    assert len(boxes) > 1000
+    # A4 is 595 pt wide; the margins are 18 mm (51 pt) on either side.
+    assert min(float(x) for x, _ in boxes) >= 50
+    assert max(float(x) for _, x in boxes) <= 595.3 - 50
+
+
 def test_same_document_same_bytes(app, long_doc, long_pdf):
     assert pdf.export(long_doc) == long_pdf
 
