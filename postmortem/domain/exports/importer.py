@@ -160,14 +160,20 @@ def split_sections(body: str) -> tuple[str | None, list[dict[str, str]]]:
             key = None
         elif current is not None:
             current["lines"].append(line)
-    out = []
+    out: dict[str, dict[str, str]] = {}
     for s in sections:
         text = "\n".join(s["lines"]).strip("\n")
+        seen = out.get(s["key"])
+        if seen is not None:
+            # Two headings for one section ("Root cause", "Root causes"):
+            # both kept, the second under its own heading.
+            text = f"{seen['body']}\n\n### {s['title']}\n\n{text}".strip("\n")
         if len(text) > MAX_SECTION_CHARS:
             raise _refuse(f"section “{s['title'][:80]}” is too long "
                           f"({len(text):,} characters; at most {MAX_SECTION_CHARS:,})")
-        out.append({"key": s["key"], "title": s["title"][:120], "body": text})
-    return title, out
+        out[s["key"]] = {"key": s["key"], "title": (seen or s)["title"][:120],
+                         "body": text}
+    return title, list(out.values())
 
 
 def slug_key(title: str) -> str:
@@ -361,9 +367,10 @@ def _ensure_components(parsed: Parsed, actor: User | None) -> None:
     so an export from elsewhere imports whole."""
     wanted = {c.get("slug"): c.get("name") for c in parsed.components}
     for update in parsed.updates:
-        for change in update.get("component_changes") or []:
-            if isinstance(change, dict):
-                wanted.setdefault(change.get("slug"), change.get("name"))
+        changes = update.get("component_changes") or []
+        for change in changes if isinstance(changes, list) else []:
+            if isinstance(change, dict) and isinstance(change.get("slug"), str):
+                wanted.setdefault(change["slug"], change.get("name"))
     for slug, name in wanted.items():
         if not isinstance(slug, str):
             raise _refuse("front matter: every component needs a slug")
@@ -416,7 +423,12 @@ def _store_updates(incident: Incident, parsed: Parsed) -> None:
         update = StatusUpdate(incident_id=incident.id,
                               message_html=render_markdown(values["message"]),
                               **values)
-        for change in raw.get("component_changes") or []:
+        changes = raw.get("component_changes") or []
+        if not isinstance(changes, list) or not all(
+                isinstance(c, dict) and c.get("slug") in by_slug for c in changes):
+            raise _refuse(f"updates[{index}].component_changes must be a list of "
+                          "{slug, old_status, new_status}")
+        for change in changes:
             old, new = change.get("old_status"), change.get("new_status")
             if new not in COMPONENT_STATUSES or old not in (None, *COMPONENT_STATUSES):
                 raise _refuse(f"updates[{index}].component_changes: a status is "

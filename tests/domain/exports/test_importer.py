@@ -84,6 +84,13 @@ def _without_ids(html: str) -> str:
     return re.sub(r"impact-chart-\d+", "impact-chart", html)
 
 
+def test_two_headings_for_one_section_keep_both(author):
+    pm = importer.import_markdown(
+        "---\nstarted_at: 2026-11-16T09:00:00Z\n---\n# T\n\n## Root cause\n\nOne."
+        "\n\n## Root causes\n\nTwo.\n", author)
+    assert pm.section("root_causes").body == "One.\n\n### Root causes\n\nTwo."
+
+
 def test_hand_written_post_mortem(author):
     pm = importer.import_markdown(HAND_WRITTEN, author)
     db.session.commit()
@@ -133,6 +140,11 @@ def test_hand_written_post_mortem(author):
     (b"---\nstarted_at: 2026-11-16T09:00:00\n---\n# T\n", "time zone"),
     (b"---\nstarted_at: 2026-11-16T09:00:00Z\nseverity: SEV9\n---\n# T\n",
      "severity"),
+    (b"---\nstarted_at: 2026-11-16T09:00:00Z\nupdates: [{status: identified, "
+     b"message: x, posted_at: 2026-11-16T09:10:00Z, component_changes: oops}]"
+     b"\n---\n# T\n", "component_changes"),
+    (b"---\nstarted_at: 2026-11-16T09:00:00Z\ncomponents: [{name: No slug}]\n"
+     b"---\n# T\n", "slug"),
     (b"---\nstarted_at: 2026-11-16T09:00:00Z\nupdates: [{status: nope, "
      b"message: x, posted_at: 2026-11-16T09:10:00Z}]\n---\n# T\n", "updates[0]"),
 ])
