@@ -178,3 +178,15 @@ def test_private_incident_is_404_to_outsiders(responder_api, admin_api, url,
     refused(outsider.get(url), 404, "not_found")
     refused(outsider.put(url, json={"version": 1}), 404, "not_found")
     assert admin_api.get(url).status_code == 200
+
+
+def test_revisions_and_diff(responder_api, url):
+    body = responder_api.get(url).get_json()
+    responder_api.put(url, json={"version": body["version"], "sections": [
+        {"key": "trigger", "body": "A config push."}]})
+    listed = responder_api.get(f"{url}/revisions").get_json()["items"]
+    assert [(r["number"], r["kind"]) for r in listed] == [(2, "save"), (1, "start")]
+    diff = responder_api.get(f"{url}/diff?a=1&b=2").get_json()
+    assert {"kind": "added", "text": "A config push."} in diff["lines"]
+    refused(responder_api.get(f"{url}/diff?a=1"), 422, "invalid")
+    refused(responder_api.get(f"{url}/diff?a=1&b=7"), 404, "not_found")

@@ -208,3 +208,13 @@ def test_admin_templates(client, admin, responder):
     client.post("/logout")
     login(client, responder)
     assert client.get("/admin/postmortem-templates").status_code == 403
+
+
+def test_preview_refuses_what_save_refuses(client, responder, outage, page):
+    login(client, responder)
+    client.get(page)
+    pm = stored(outage)
+    response = client.post(f"{page}/edit", data=body_fields(
+        pm, summary="[" * 5_000) | {"preview": "1"})
+    assert response.status_code == 422
+    assert "at most 1,000" in response.get_data(as_text=True)

@@ -563,6 +563,32 @@ def _postmortem_block() -> None:
                      "for approval", "PostmortemPut", ok("Postmortem"),
                      "404", "409"),
     }
+    SCHEMAS["PostmortemRevisionItems"] = closed({"items": {"type": "array",
+                                                           "items": closed({
+        "number": {"type": "integer"}, "kind": string,
+        "author": {"type": ["string", "null"]}, "created_at": TIME,
+        "sections": {"type": "array", "items": closed({
+            "key": string, "title": string, "body": string})}})}})
+    SCHEMAS["PostmortemDiff"] = closed({
+        "a": {"type": "integer"}, "b": {"type": "integer"},
+        "lines": {"type": "array", "items": closed({
+            "kind": enum(("same", "added", "removed", "hunk")), "text": string})}})
+    revision_number = {"type": "string", "pattern": "^[0-9]+$"}
+    PATHS[f"{doc}/revisions"] = {
+        "parameters": [INCIDENT_ID],
+        "get": read("Every revision of the post-mortem, newest first",
+                    "PostmortemRevisionItems", "404"),
+    }
+    PATHS[f"{doc}/diff"] = {
+        "parameters": [INCIDENT_ID],
+        "get": read("The line diff between two revisions", "PostmortemDiff",
+                    "404", "422", parameters=[
+                        {"name": "a", "in": "query", "required": True,
+                         "schema": revision_number, "description": "older revision"},
+                        {"name": "b", "in": "query", "required": True,
+                         "schema": revision_number, "description": "newer revision"},
+                    ]),
+    }
     PATHS[f"{doc}/draft"] = {
         "parameters": [INCIDENT_ID],
         "post": write("Draft from incident: fill sections with no prose yet from "

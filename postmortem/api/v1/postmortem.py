@@ -144,3 +144,29 @@ def draft_postmortem(incident_id: int):
     draft.fill(pm, data, user)
     db.session.commit()
     return as_json(pm)
+
+
+@bp.get("/incidents/<int:incident_id>/postmortem/revisions")
+def list_revisions(incident_id: int):
+    """Every saved revision with its content, newest first."""
+    user = api_user()
+    pm = documents.get(_incident(incident_id, user))
+    return {"items": [{"number": r.number, "kind": r.kind,
+                       "author": _email(r.author), "created_at": _iso(r.created_at),
+                       "sections": r.content} for r in revisions.history(pm)]}
+
+
+@bp.get("/incidents/<int:incident_id>/postmortem/diff")
+def diff_revisions(incident_id: int):
+    """The line diff between revisions `a` and `b` (query parameters)."""
+    user = api_user()
+    pm = documents.get(_incident(incident_id, user))
+    errors = {name: "is required: a revision number" for name in ("a", "b")
+              if not request.args.get(name, "").isdigit()}
+    if errors:
+        raise ValidationError(errors)
+    old = revisions.get(pm, request.args["a"])
+    new = revisions.get(pm, request.args["b"])
+    return {"a": old.number, "b": new.number,
+            "lines": [{"kind": line.kind, "text": line.text}
+                      for line in revisions.diff(old, new)]}

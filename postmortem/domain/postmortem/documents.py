@@ -10,7 +10,7 @@ from postmortem.domain.errors import Conflict, NotFound, ValidationError
 from postmortem.domain.incidents import require_version, save
 from postmortem.domain.postmortem import revisions
 from postmortem.domain.postmortem import templates as template_domain
-from postmortem.domain.postmortem.rendering import unknown_markers
+from postmortem.domain.postmortem.rendering import markdown_problem, unknown_markers
 from postmortem.extensions import db
 from postmortem.models import (
     Incident,
@@ -98,6 +98,9 @@ def clean_body(key: str, raw: Any, errors: dict[str, str]) -> str | None:
     if unknown := unknown_markers(raw):
         errors[field] = template_domain.unknown_marker_message(unknown)
         return None
+    if problem := markdown_problem(raw):
+        errors[field] = problem
+        return None
     # Line endings from browsers are CRLF; store one kind so diffs compare text.
     return raw.replace("\r\n", "\n").replace("\r", "\n").strip("\n")
 
@@ -140,6 +143,12 @@ def _wanted(pm: Postmortem, raw: Any) -> dict[str, dict[str, Any]]:
         raise ValidationError(errors, "The post-mortem was not saved: "
                               + "; ".join(f"{k} {v}" for k, v in errors.items()))
     return wanted
+
+
+def check_bodies(pm: Postmortem, bodies: Mapping[str, Any]) -> dict[str, str]:
+    """Cleaned bodies for a preview, or a ValidationError as a save gives."""
+    wanted = _wanted(pm, [{"key": k, "body": v} for k, v in bodies.items()])
+    return {key: entry["body"] for key, entry in wanted.items() if "body" in entry}
 
 
 def save_sections(pm: Postmortem, data: Any, actor: User,

@@ -9,7 +9,7 @@ from postmortem.domain import audit
 from postmortem.domain.errors import Conflict, NotFound, ValidationError
 from postmortem.domain.incidents import require_version, save
 from postmortem.domain.postmortem.blocks import BLOCK_NAMES
-from postmortem.domain.postmortem.rendering import unknown_markers
+from postmortem.domain.postmortem.rendering import markdown_problem, unknown_markers
 from postmortem.domain.values import Fields
 from postmortem.extensions import db
 from postmortem.models import Postmortem, PostmortemTemplate, TemplateSection, User
@@ -135,6 +135,8 @@ def _clean_sections(raw: Any, errors: dict[str, str]) -> list[dict[str, str]]:
             errors[f"sections.{index}.key"] = f"{key!r} is used twice"
         if unknown := unknown_markers(values.get("body", "")):
             errors[f"sections.{index}.body"] = unknown_marker_message(unknown)
+        elif problem := markdown_problem(values.get("body", "")):
+            errors[f"sections.{index}.body"] = problem
         out.append({k: values.get(k, "") for k in ("key", "title", "guidance",
                                                    "body")})
     return out

@@ -175,6 +175,11 @@ def edit(incident_id: int):
     if not form.validate_on_submit():
         return _edit_page(pm, form)
     bodies = forms.section_bodies(form, pm)
+    try:
+        bodies = documents.check_bodies(pm, bodies)
+    except ValidationError as exc:
+        _section_errors(form, exc)
+        return _edit_page(pm, form, status=422)
     if "preview" in request.form:
         return _edit_page(pm, form, preview=rendering.preview(pm, bodies))
     data = {"version": form.version.data,

@@ -112,3 +112,18 @@ def test_diff_keeps_lines_that_look_like_headers(pm, author):
 def test_crlf_and_whitespace_normalised(pm, author):
     save(pm, author, summary="one\r\ntwo\r\n")
     assert pm.section("summary").body == "one\ntwo"
+
+
+@pytest.mark.parametrize("body,message", [
+    ("[" * 5_000, "at most 1,000"),
+    ("* " * 500 + "x", "nested too deeply"),
+])
+def test_markdown_that_cannot_render_is_refused(pm, author, body, message):
+    with pytest.raises(ValidationError) as caught:
+        save(pm, author, summary=body)
+    assert message in caught.value.fields["sections.summary"]
+
+
+def test_broken_markdown_still_renders(pm, author):
+    save(pm, author, summary="```\nunclosed fence\n\n| a | b\n|--\n**open")
+    assert "unclosed fence" in pm.section("summary").body
