@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 HOST ?= 127.0.0.1
 PORT ?= 5000
 
-.PHONY: run test test-pg lint browser-deps bench bench-scale bench-status clean
+.PHONY: run test test-pg lint browser-deps bench bench-scale bench-status bench-pdf clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -41,10 +41,17 @@ browser-deps:
 	@if [ ! -x /usr/bin/chromium ]; then \
 		if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null; then \
 			echo "Installing chromium for the browser tests"; \
-			(apt-get install -y -q chromium chromium-driver poppler-utils >/dev/null 2>&1 || \
-			 (apt-get update -q >/dev/null && apt-get install -y -q chromium chromium-driver poppler-utils >/dev/null)); \
+			(apt-get install -y -q chromium chromium-driver poppler-utils fonts-dejavu-core >/dev/null 2>&1 || \
+			 (apt-get update -q >/dev/null && apt-get install -y -q chromium chromium-driver poppler-utils fonts-dejavu-core >/dev/null)); \
 		else \
 			echo "No /usr/bin/chromium: browser tests will be skipped (apt-get install chromium)"; \
+		fi; \
+	fi
+	@if ! command -v pdftotext >/dev/null || [ ! -e /usr/share/fonts/truetype/dejavu/DejaVuSans.ttf ]; then \
+		if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null; then \
+			echo "Installing poppler-utils and DejaVu fonts for the PDF export and its tests"; \
+			(apt-get install -y -q poppler-utils fonts-dejavu-core >/dev/null 2>&1 || \
+			 (apt-get update -q >/dev/null && apt-get install -y -q poppler-utils fonts-dejavu-core >/dev/null)); \
 		fi; \
 	fi
 
@@ -69,6 +76,10 @@ bench-status: $(VENV)/.dev
 		else echo "wrk is missing: apt-get install wrk"; exit 1; fi; \
 	fi
 	$(BIN)/python bench/bench_status.py $(BENCH_ARGS)
+
+## PDF export against WeasyPrint alone, the export cache, memory, export --all
+bench-pdf: $(VENV)/.dev browser-deps
+	$(BIN)/python bench/bench_pdf.py
 
 clean:
 	rm -rf $(VENV) .pytest_cache .ruff_cache

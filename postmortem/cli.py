@@ -63,3 +63,6 @@ def init_app(app: Flask) -> None:
     from postmortem.cli_status import status_export  # issue 7
 
     app.cli.add_command(status_export)
+    from postmortem.cli_exports import COMMANDS as EXPORT_COMMANDS  # exports (6b)
+    for command in EXPORT_COMMANDS:
+        app.cli.add_command(command)

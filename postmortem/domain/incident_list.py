@@ -31,9 +31,6 @@ PAGE_CAP = 100
 SEARCH_WINDOW = engine.WINDOW
 COUNT_CAP = 10_000
 FILTERS = ("q", "status", "severity", "component", "tag", "public", "page", "cursor")
-# Stands for the application itself (the demo loader, the CLI): no user, no
-# visibility rule. Never pass it on behalf of a request.
-SYSTEM = object()
 Viewer = User | None | object
 
 
@@ -138,7 +135,7 @@ def filter_clauses(filters: dict[str, Any], viewer: Viewer,
                    driving: str | None = None) -> list[sa.ColumnElement[bool]]:
     """WHERE clauses over Incident for the filters and the viewer; the
     `driving` facet is left out (the caller reads it from its index)."""
-    clauses = [] if viewer is SYSTEM else [visible_clause(viewer)]
+    clauses = [visible_clause(viewer)]
     for name in ("status", "severity"):
         if filters.get(name):
             clauses.append(getattr(Incident, name) == filters[name])

@@ -12,7 +12,6 @@ from postmortem.domain.errors import NotFound, ValidationError
 from postmortem.domain.incident_list import (  # noqa: F401
     FILTERS,
     SEARCH_WINDOW,
-    SYSTEM,
     clean_filters,
     filter_query,
     list_page,
@@ -24,6 +23,7 @@ from postmortem.domain.milestones import check_not_future  # noqa: F401
 from postmortem.domain.rendering import render_markdown
 from postmortem.domain.values import Fields
 from postmortem.domain.versioning import require_version, save  # noqa: F401
+from postmortem.domain.visibility import SYSTEM  # noqa: F401  (for callers)
 from postmortem.domain.vocabulary import (
     COMPONENT_STATUSES,
     DETECTION_SOURCES,

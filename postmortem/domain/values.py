@@ -101,7 +101,9 @@ class Fields:
         raw = self._raw(name, required, default)
         if raw is MISSING:
             return
-        if raw is None or (isinstance(raw, str) and not raw.strip()):
+        # Blank means typed spaces, not control characters that str.strip()
+        # also drops (a "\x1e" severity is a mistake to report, not a default).
+        if raw is None or (isinstance(raw, str) and not raw.strip(" \t\r\n\f\v")):
             if required:
                 self.errors[name] = "is required"
             elif self.partial and default not in (None, "", []):

@@ -5,6 +5,7 @@ from postmortem.models.audit import AuditEntry
 from postmortem.models.cache import CacheEntry
 from postmortem.models.component import Component
 from postmortem.models.event import ImpactSample, TimelineEvent
+from postmortem.models.export_cache import ExportCache
 from postmortem.models.incident import (
     AffectedComponent,
     Incident,
@@ -15,6 +16,16 @@ from postmortem.models.maintenance import (
     Maintenance,
     MaintenanceComponent,
     MaintenanceUpdate,
+)
+from postmortem.models.postmortem import (
+    Postmortem,
+    PostmortemReview,
+    PostmortemReviewer,
+    PostmortemRevision,
+    PostmortemSection,
+    PostmortemTemplate,
+    PostmortemTransition,
+    TemplateSection,
 )
 from postmortem.models.search import IncidentFacet, SearchDocument
 from postmortem.models.status_cache import StatusRender, StatusState
@@ -28,9 +39,11 @@ from postmortem.models.user import ApiToken, LoginAttempt, User, UserSession
 
 __all__ = [
     "ActionItem", "AffectedComponent", "ApiToken", "AuditEntry", "CacheEntry",
-    "Component", "ComponentChange", "FormSubmission", "IdempotencyKey", "ImpactSample",
-    "Incident", "IncidentFacet", "IncidentLabel", "IncidentMember", "LoginAttempt",
-    "Maintenance", "MaintenanceComponent", "MaintenanceUpdate", "SearchDocument",
-    "StatusRender", "StatusState", "StatusUpdate", "TimelineEvent", "UpdateTemplate",
-    "User", "UserSession",
+    "Component", "ComponentChange", "ExportCache", "FormSubmission", "IdempotencyKey",
+    "ImpactSample", "Incident", "IncidentFacet", "IncidentLabel", "IncidentMember",
+    "LoginAttempt", "Maintenance", "MaintenanceComponent", "MaintenanceUpdate",
+    "Postmortem", "PostmortemReview", "PostmortemReviewer", "PostmortemRevision",
+    "PostmortemSection", "PostmortemTemplate", "PostmortemTransition", "SearchDocument",
+    "StatusRender", "StatusState", "StatusUpdate", "TemplateSection", "TimelineEvent",
+    "UpdateTemplate", "User", "UserSession",
 ]

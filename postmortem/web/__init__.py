@@ -8,10 +8,12 @@ def blueprints() -> list[Blueprint]:
     from postmortem.web.admin.routes import bp as admin
     from postmortem.web.auth.routes import bp as auth
     from postmortem.web.components.routes import bp as components
+    from postmortem.web.exports.routes import bp as exports
     from postmortem.web.incidents.members import bp as members
     from postmortem.web.incidents.routes import bp as incidents
+    from postmortem.web.postmortems.routes import bp as postmortems
     from postmortem.web.status.maintenance import bp as maintenance
     from postmortem.web.status.routes import bp as status
 
-    return [auth, incidents, actions, components, admin, members, status,
-            maintenance]
+    return [auth, incidents, actions, components, admin, members, postmortems,
+            exports, status, maintenance]

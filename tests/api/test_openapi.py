@@ -19,7 +19,7 @@ from schemathesis.specs.openapi.checks import (
     unsupported_method,
 )
 
-from postmortem.domain import actions, events
+from postmortem.domain import actions, events, impact, updates
 from postmortem.extensions import db
 from tests import factories
 
@@ -92,9 +92,15 @@ def seed(admin) -> dict[str, object]:
     event = events.add(incident, {"text": "alert", "occurred_at": factories.at(5)},
                        admin)
     item = actions.create(incident, {"title": "Follow up"}, admin)
+    update = updates.post(incident, {"status": "identified", "message": "Found it",
+                                     "posted_at": factories.at(6)}, admin)
+    [sample] = impact.record(incident, {"at": factories.at(7), "metric":
+                                        "user_reports", "value": 10}, admin)
+    member = factories.user("viewer")
     db.session.commit()
     return {"incident_id": incident.id, "event_id": event.id, "action_id": item.id,
-            "slug": component.slug}
+            "slug": component.slug, "update_id": update.id, "sample_id": sample.id,
+            "user_id": member.id}
 
 
 def run(operation, mode, headers, path_parameters=None) -> None:

@@ -161,7 +161,7 @@ def public_incident(incident_id) -> Incident:
     not confirmed)."""
     from postmortem.domain import incidents
 
-    return incidents.get(incident_id, include_private=False)
+    return incidents.get(incident_id, None)
 
 
 def recent_incidents(limit: int = 50) -> list[Incident]:

@@ -1,0 +1,1 @@
+"""Post-mortem exports (PDF, Markdown, HTML, JSON) and the Markdown import."""
