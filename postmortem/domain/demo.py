@@ -16,6 +16,7 @@ from typing import Any
 
 from postmortem.domain import actions, components, events, impact, incidents, updates
 from postmortem.domain.errors import NotFound
+from postmortem.domain.postmortem import demo as postmortem_demo
 from postmortem.extensions import db
 from postmortem.models import Incident, User
 
@@ -259,7 +260,9 @@ def load(actor: User | None,
     say = progress or (lambda _step: None)
     found = existing()
     if found is not None:
-        say(f"Demo incident already loaded (#{found.id}); nothing to do")
+        added = postmortem_demo.write(found, say, actor) is not None
+        say(f"Demo incident already loaded (#{found.id}); "
+            + ("its post-mortem was added" if added else "nothing to do"))
         return found
     created = sum(_component(*row, actor=actor) for row in COMPONENTS)
     say(f"Components: {created} created, {len(COMPONENTS) - created} reused")
@@ -279,5 +282,6 @@ def load(actor: User | None,
     for item in ACTION_ITEMS:
         actions.create(incident, item, actor)
     say(f"Action items: {len(ACTION_ITEMS)}")
+    postmortem_demo.write(incident, say, actor)
     return incident
 

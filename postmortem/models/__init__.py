@@ -15,6 +15,16 @@ from postmortem.models.maintenance import (
     MaintenanceComponent,
     MaintenanceUpdate,
 )
+from postmortem.models.postmortem import (
+    Postmortem,
+    PostmortemReview,
+    PostmortemReviewer,
+    PostmortemRevision,
+    PostmortemSection,
+    PostmortemTemplate,
+    PostmortemTransition,
+    TemplateSection,
+)
 from postmortem.models.status_cache import StatusRender, StatusState
 from postmortem.models.update import ComponentChange, StatusUpdate
 from postmortem.models.user import ApiToken, User
@@ -23,6 +33,9 @@ __all__ = [
     "ActionItem", "AffectedComponent", "ApiToken", "AuditEntry", "Component",
     "ComponentChange", "ImpactSample", "Incident", "IncidentLabel", "IncidentMember",
     "StatusUpdate", "TimelineEvent", "User",
+    "Postmortem", "PostmortemReview", "PostmortemReviewer", "PostmortemRevision",
+    "PostmortemSection", "PostmortemTemplate", "PostmortemTransition",
+    "TemplateSection",
     # status page (issue 7)
     "Maintenance", "MaintenanceComponent", "MaintenanceUpdate", "StatusRender",
     "StatusState",

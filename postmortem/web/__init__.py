@@ -9,7 +9,9 @@ def blueprints() -> list[Blueprint]:
     from postmortem.web.auth.routes import bp as auth
     from postmortem.web.components.routes import bp as components
     from postmortem.web.incidents.routes import bp as incidents
+    from postmortem.web.postmortems.routes import bp as postmortems
     from postmortem.web.status.maintenance import bp as maintenance
     from postmortem.web.status.routes import bp as status
 
-    return [auth, incidents, actions, components, admin, status, maintenance]
+    return [auth, incidents, actions, components, admin, postmortems, status,
+            maintenance]

@@ -5,6 +5,7 @@ from datetime import date, timedelta
 import pytest
 
 from postmortem.domain import (
+    accounts,
     actions,
     charts,
     components,
@@ -143,7 +144,9 @@ def test_progress_is_reported_step_by_step(loaded):
     _incident, steps = loaded
     assert steps[0] == "Components: 6 created, 0 reused"
     assert any(step.startswith("Declared incident #") for step in steps)
-    assert steps[-1] == "Action items: 6"
+    assert steps[-2] == "Action items: 6"
+    assert steps[-1] == ("Post-mortem written by Morgan Reyes, approved by "
+                         "Priya Natarajan")
 
 
 def totals():
@@ -173,8 +176,12 @@ def test_existing_components_are_reused(admin):
     assert count(Component) == 6
     assert db.session.get(Component, kept.id).name == "Our website"
     assert kept in {a.component for a in incident.affected}
-    actors = set(db.session.scalars(db.select(AuditEntry.user_id).where(
-        AuditEntry.id > last_audit)))
-    assert actors == {admin.id}
+    entries = db.session.execute(db.select(AuditEntry.user_id,
+                                           AuditEntry.entity_type).where(
+        AuditEntry.id > last_audit)).all()
+    # The post-mortem is written and approved by its two demo users.
+    writers = {u.id for u in accounts.list_users() if u.id != admin.id}
+    assert {who for who, _what in entries} == {admin.id} | writers
+    assert {what for who, what in entries if who in writers} == {"Postmortem"}
     assert db.session.scalar(db.select(db.func.count(StatusUpdate.id)).where(
         StatusUpdate.author_id == admin.id)) == 4

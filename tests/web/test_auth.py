@@ -179,7 +179,7 @@ def test_setup_with_the_real_demo_shows_an_incident(client):
     response = client.post("/setup", data=SETUP | {"load_demo": "y"})
     assert response.status_code == 302
     [incident] = db.session.scalars(sa.select(Incident))
-    [admin] = _users()
-    assert admin.role == "admin"
+    # The admin, and the demo post-mortem's author and reviewer.
+    assert sorted(u.role for u in _users()) == ["admin", "responder", "responder"]
     open_items = client.get("/actions").get_data(as_text=True)
     assert incident.title in open_items  # the demo's follow-up work is listed

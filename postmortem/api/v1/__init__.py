@@ -161,6 +161,7 @@ from postmortem.api.v1 import (  # noqa: E402
     events,  # noqa: F401
     incidents,  # noqa: F401
     openapi,  # noqa: F401
+    postmortem,  # noqa: E402, F401
     samples,  # noqa: F401
     updates,  # noqa: F401
 )

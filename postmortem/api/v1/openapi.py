@@ -485,3 +485,94 @@ DOCUMENT: dict[str, Any] = {
 def openapi():
     """The OpenAPI document; open to all, so tools can read it before a token."""
     return DOCUMENT
+
+
+# --- post-mortem (issue 6) ---------------------------------------------------
+def _postmortem_block() -> None:
+    from postmortem.domain.postmortem.documents import MAX_SECTION_CHARS
+    from postmortem.models.postmortem import POSTMORTEM_STATES, REVIEW_DECISIONS
+
+    string = {"type": "string"}
+    SCHEMAS["PostmortemSection"] = closed({
+        "key": string, "title": string,
+        "guidance": {"type": "string", "description": "writing guidance"},
+        "body": {"type": "string", "description": "Markdown; markers such as "
+                 "{{ timeline }} place generated blocks"}})
+    SCHEMAS["Postmortem"] = closed({
+        "id": {"type": "integer"},
+        "incident_id": {"type": "integer"},
+        "state": enum(POSTMORTEM_STATES),
+        "is_public": {"type": "boolean"},
+        "template": {"type": ["string", "null"]},
+        "author": {"type": ["string", "null"], "description": "email"},
+        "authors": {"type": "array", "items": string},
+        "reviewers": {"type": "array", "items": string,
+                      "description": "emails of the named reviewers"},
+        "reviews": {"type": "array", "items": closed({
+            "reviewer": {"type": ["string", "null"]},
+            "decision": enum(REVIEW_DECISIONS), "comment": string,
+            "created_at": TIME})},
+        "sections": {"type": "array", "items": ref("PostmortemSection")},
+        "readiness": {"type": "array", "items": closed({
+            "name": string, "label": string, "ok": {"type": "boolean"},
+            "problems": {"type": "array", "items": string}})},
+        "approved_at": nullable(TIME),
+        "approved_by": {"type": ["string", "null"]},
+        "published_at": nullable(TIME),
+        "pdf_sha256": {"type": ["string", "null"],
+                       "description": "SHA-256 of the approved PDF"},
+        "revision": {"type": "integer"},
+        "version": {"type": "integer"},
+        "created_at": TIME,
+        "updated_at": TIME,
+        "url": string,
+    })
+    section_in = obj({"key": text(64, minLength=1), "title": text(120, minLength=1),
+                      "body": text(MAX_SECTION_CHARS)}, ("key",), ("guidance",))
+    SCHEMAS["PostmortemPut"] = obj({
+        "version": VERSION,
+        "state": enum(POSTMORTEM_STATES, description="a move through review: "
+                      "draft -> in_review -> approved -> published, or back to "
+                      "draft with a reason; an invalid move is a 409, a missing "
+                      "right (approving your own, publishing without admin) a "
+                      "403"),
+        "reason": text(5000, description="why it goes back to draft"),
+        "comment": text(5000, description="the reviewer's comment"),
+        "sections": {"type": "array", "items": section_in, "maxItems": 100},
+        "reviewers": {"type": "array", "maxItems": 20,
+                      "items": {"type": ["string", "integer"]},
+                      "description": "user emails or ids whose review is "
+                                     "requested"},
+        "is_public": {"type": "boolean",
+                      "description": "admins, once published"},
+    }, ("version",), ("id", "incident_id", "template", "author", "authors",
+                      "reviews", "readiness", "approved_at", "approved_by",
+                      "published_at", "pdf_sha256", "revision", "created_at",
+                      "updated_at", "url"))
+    SCHEMAS["PostmortemStart"] = obj({"template_id": {"type": "integer"}})
+    SCHEMAS["PostmortemDraft"] = obj({"version": VERSION}, ("version",))
+    doc = f"{INCIDENT}/postmortem"
+    PATHS[doc] = {
+        "parameters": [INCIDENT_ID],
+        "get": read("Get the post-mortem (a responder's first read starts it "
+                    "from the default template)", "Postmortem", "404"),
+        "post": {**write("Start the post-mortem from a template", "PostmortemStart",
+                         ok("Postmortem", "201", "Started", location=True),
+                         "404", "409"),
+                 "requestBody": {"required": False, "content": {JSON: {
+                     "schema": ref("PostmortemStart")}}}},
+        "put": write("Save sections, name reviewers, move the state or set the "
+                     "public flag (with the version it was read at); 409 for a "
+                     "stale version, an invalid move or a document not ready "
+                     "for approval", "PostmortemPut", ok("Postmortem"),
+                     "404", "409"),
+    }
+    PATHS[f"{doc}/draft"] = {
+        "parameters": [INCIDENT_ID],
+        "post": write("Draft from incident: fill sections with no prose yet from "
+                      "the record", "PostmortemDraft", ok("Postmortem"),
+                      "404", "409"),
+    }
+
+
+_postmortem_block()

@@ -1,0 +1,1 @@
+"""Post-mortem pages: the document, writing it, review, revisions, templates."""
