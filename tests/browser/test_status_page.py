@@ -79,3 +79,28 @@ def test_banner_embeds_in_another_site_and_can_be_dismissed(page, live_server,
     page.reload()
     page.wait_for_load_state("networkidle")
     expect(page.locator("#status-banner")).to_have_count(0)
+
+
+def test_admin_schedules_maintenance_in_the_browser(page, admin):
+    from tests import factories
+
+    factories.component("API", slug="api")
+    page.goto("/login")
+    page.get_by_label("Email").fill(admin.email)
+    page.get_by_label("Password").fill(factories.PASSWORD)
+    page.get_by_role("button", name="Sign in").click()
+    page.get_by_role("link", name="Maintenance").click()
+    page.get_by_role("link", name="Schedule maintenance").click()
+    page.get_by_label("Title").fill("Database upgrade")
+    page.get_by_label("Starts (UTC)").fill("2030-01-05T02:00:00")
+    page.get_by_label("Ends (UTC)").fill("2030-01-05T04:00:00")
+    page.get_by_label("API").check()
+    page.get_by_label("Message (Markdown)").fill("Writes pause for **two** minutes.")
+    shot(page, "maintenance-new")
+    check_axe(page)
+    page.get_by_role("button", name="Schedule").click()
+    expect(page.get_by_text("Maintenance scheduled")).to_be_visible()
+    shot(page, "maintenance-show")
+    check_axe(page)
+    page.goto("/status")
+    expect(page.get_by_role("link", name="Database upgrade")).to_be_visible()

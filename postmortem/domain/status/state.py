@@ -25,6 +25,7 @@ from postmortem.models import (
     Maintenance,
     MaintenanceComponent,
     MaintenanceUpdate,
+    Postmortem,
     StatusState,
     StatusUpdate,
 )
@@ -33,14 +34,23 @@ from postmortem.models.types import utcnow
 STATE_ID = 1
 
 
+def had_value(session: so.Session, obj: Any, name: str, value: Any) -> bool:
+    """Whether `obj.name` was `value` before this flush. When the old value was
+    never loaded (set on an expired object) it is unknown: say yes, since a
+    needless bump costs a render and a missed one shows stale data."""
+    if obj in session.new:
+        return False
+    history = so.attributes.get_history(obj, name)
+    if value in (history.deleted or ()):
+        return True
+    return bool(history.added) and not history.deleted and not history.unchanged
+
+
 def _incident_is_public(session: so.Session, incident: Incident | None) -> bool:
     if incident is None:
         return False
-    if incident.is_public:
-        return True
     # Made private just now: the public must see it disappear.
-    history = so.attributes.get_history(incident, "is_public")
-    return any(history.deleted or ())
+    return incident.is_public or had_value(session, incident, "is_public", True)
 
 
 def _by_incident_id(session: so.Session, incident_id: int | None) -> bool:
@@ -68,8 +78,7 @@ def _always(_session: so.Session, _obj: Any) -> bool:
     return True
 
 
-# Which written rows the public can see. Another area whose rows appear on
-# the status page (published post-mortems) registers itself here.
+# Which written rows the public can see.
 PUBLIC_ROWS: dict[type, Callable[[so.Session, Any], bool]] = {
     Incident: _incident_is_public,
     StatusUpdate: _update_is_public,
@@ -80,6 +89,15 @@ PUBLIC_ROWS: dict[type, Callable[[so.Session, Any], bool]] = {
     MaintenanceUpdate: _always,
     MaintenanceComponent: _always,
 }
+
+
+def _postmortem_is_public(session: so.Session, postmortem: Postmortem) -> bool:
+    from postmortem.domain.status.postmortems import touches_public
+
+    return touches_public(session, postmortem)
+
+
+PUBLIC_ROWS[Postmortem] = _postmortem_is_public
 
 
 def _touches_public(session: so.Session) -> bool:

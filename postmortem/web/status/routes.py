@@ -12,7 +12,7 @@ from postmortem.domain.status.overview import (
     public_incident,
     updates_for,
 )
-from postmortem.domain.status.postmortems import public_postmortem
+from postmortem.domain.status.postmortems import public_postmortem, published_for
 from postmortem.domain.status.statuspage import Page
 from postmortem.web.auth.urls import MAX_ID
 from postmortem.web.status.serve import serve
@@ -33,8 +33,11 @@ def index():
     def render(page: Page, overview: Overview) -> bytes:
         bars = uptime.uptime([v.component for v in overview.components],
                              overview.now)
-        return _html("status/index.html", page, overview, uptime=bars,
-                     days=past_days(overview.now))
+        days = past_days(overview.now)
+        shown = [i.id for i in overview.active_incidents]
+        shown += [i.id for day in days for i in day.incidents]
+        return _html("status/index.html", page, overview, uptime=bars, days=days,
+                     postmortems=published_for(shown))
     return serve("index", HTML, render)
 
 
