@@ -125,11 +125,7 @@ def derive(incident: Incident, updates: Sequence[StatusUpdate],
     hand is kept; `forget` names milestones whose cause was just edited or
     deleted, to be worked out again from what remains.
     """
-    moved = {name: getattr(incident, name) for name in MILESTONES}
-    for name in forget:
-        moved[name] = None
-    if "mitigated_at" in forget:
-        moved["mitigated_at"] = _first_mitigation_event(incident)
+    moved = _remembered(incident, forget)
     if not updates:
         # The last update went: an incident it had resolved is open again.
         reopened = decide_status and "resolved_at" in forget
@@ -143,6 +139,18 @@ def derive(incident: Incident, updates: Sequence[StatusUpdate],
     newest = updates[-1]
     moved["resolved_at"] = newest.posted_at if newest.status == "resolved" else None
     return Derived(newest.status, moved)
+
+
+def _remembered(incident: Incident, forget: Iterable[str]
+                ) -> dict[str, datetime | None]:
+    """The milestones as stored, less those to work out again (a mitigation
+    event still counts for mitigated)."""
+    moved = {name: getattr(incident, name) for name in MILESTONES}
+    for name in forget:
+        moved[name] = None
+    if "mitigated_at" in forget:
+        moved["mitigated_at"] = _first_mitigation_event(incident)
+    return moved
 
 
 def apply(incident: Incident, derived: Derived) -> None:

@@ -146,17 +146,21 @@ def _replay_components(incident: Incident, before: dict[int, str | None]) -> Non
     for component_id, old_status in before.items():
         row = rows.get(component_id)
         if component_id in newest:
-            change, update = newest[component_id]
-            if row is None:
-                row = AffectedComponent(component=change.component,
-                                        started_at=incident.started_at)
-                incident.affected.append(row)
-            row.status = change.new_status
-            row.ended_at = update.posted_at if row.status == "operational" else None
+            _restatus(incident, row, *newest[component_id])
         elif row is not None and old_status is None:
             incident.affected.remove(row)
         elif row is not None:
             row.status, row.ended_at = old_status, None
+
+
+def _restatus(incident: Incident, row: AffectedComponent | None,
+              change: ComponentChange, update: StatusUpdate) -> None:
+    if row is None:
+        row = AffectedComponent(component=change.component,
+                                started_at=incident.started_at)
+        incident.affected.append(row)
+    row.status = change.new_status
+    row.ended_at = update.posted_at if row.status == "operational" else None
 
 
 def get(incident: Incident, update_id: Any) -> StatusUpdate:

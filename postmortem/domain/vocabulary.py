@@ -57,4 +57,6 @@ def label(value: str | None) -> str:
     """`partial_outage` -> `Partial outage`, for display."""
     if not value:
         return ""
+    if value == "wont_do":
+        return "Won't do"
     return value.replace("_", " ").capitalize()

@@ -114,3 +114,30 @@ def test_concurrent_responders_never_conflict(app, responder, incident):
     assert count(StatusUpdate) == 20
     assert (stored.status, stored.acknowledged_at, stored.mitigated_at) == (
         "monitoring", at(10), at(60))
+
+
+def test_a_failed_commit_leaves_nothing_and_the_retry_writes_once(
+        responder_api, incident, monkeypatch):
+    """The answer is built and stored before the commit, so the commit is the
+    last thing that can fail: then nothing was saved, and a retry with the
+    same key does the work once."""
+    from flask_sqlalchemy.session import Session
+    from sqlalchemy.exc import OperationalError
+
+    real_commit = Session.commit
+    failures = []
+
+    def flaky_commit(self):
+        if not failures:
+            failures.append(1)
+            raise OperationalError("COMMIT", {}, Exception("connection lost"))
+        return real_commit(self)
+
+    monkeypatch.setattr(Session, "commit", flaky_commit)
+    lost = post_update(responder_api, incident, "retry-after-500")
+    assert lost.status_code >= 500
+    assert count(StatusUpdate) == 0 and count(IdempotencyKey) == 0
+    retried = post_update(responder_api, incident, "retry-after-500")
+    again = post_update(responder_api, incident, "retry-after-500")
+    assert retried.status_code == again.status_code == 201
+    assert count(StatusUpdate) == 1

@@ -44,7 +44,7 @@ def create_action(incident_id: int):
     user = api_user("responder")
     data = json_body(out.ACTION_FIELDS, out.ACTION_READ_ONLY)
     item = actions.create(incidents.get(incident_id, user), data, user)
-    db.session.commit()
+    # created() commits last, with the answer already built.
     return created(out.action_item(item),
                    url_for("api_v1.get_action", action_id=item.id))
 

@@ -22,7 +22,7 @@ def create_component():
     user = api_user("admin")
     data = json_body(out.COMPONENT_FIELDS, out.COMPONENT_READ_ONLY)
     component = components.create_component(data, user)
-    db.session.commit()
+    # created() commits last, with the answer already built.
     return created(out.component(component, components.current_statuses()),
                    url_for("api_v1.get_component", slug=component.slug))
 

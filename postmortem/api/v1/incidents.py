@@ -58,7 +58,7 @@ def create_incident():
     user = api_user("responder")
     data = json_body(out.INCIDENT_FIELDS, out.INCIDENT_READ_ONLY)
     incident = incidents.declare(data, user)
-    db.session.commit()
+    # created() commits last, with the answer already built.
     return created(out.incident(incident),
                    url_for("api_v1.get_incident", incident_id=incident.id))
 

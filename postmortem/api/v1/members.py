@@ -32,7 +32,6 @@ def add_member(incident_id: int):
     user = api_user("responder")
     data = json_body(MEMBER_FIELDS, MEMBER_READ_ONLY)
     added = members.add(incidents.get(incident_id, user), data, user)
-    db.session.commit()
     return created(member(added))
 
 

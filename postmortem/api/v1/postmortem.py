@@ -6,7 +6,7 @@ from typing import Any
 
 from flask import request, url_for
 
-from postmortem.api.v1 import api_user, bp, created, json_body
+from postmortem.api.v1 import api_user, bp, commit_and_answer, created, json_body
 from postmortem.domain import incidents
 from postmortem.domain.errors import NotFound, ValidationError
 from postmortem.domain.incidents import require_version
@@ -95,7 +95,7 @@ def start_postmortem(incident_id: int):
         except NotFound:
             raise ValidationError({"template_id": "no such template"}) from None
     pm = documents.start(incident, user, template)
-    db.session.commit()
+    db.session.flush()
     return created(as_json(pm), url_for("api_v1.get_postmortem",
                                         incident_id=incident.id))
 
@@ -109,8 +109,8 @@ def put_postmortem(incident_id: int):
         raise ValidationError({"body": "must be a JSON object"})
     pm = documents.get(_incident(incident_id, user))
     apply_put(pm, data, user)
-    db.session.commit()
-    return as_json(pm)
+    db.session.flush()
+    return commit_and_answer(as_json(pm))
 
 
 def apply_put(pm: Postmortem, data: Mapping[str, Any], user: User) -> None:
@@ -139,8 +139,8 @@ def draft_postmortem(incident_id: int):
         raise ValidationError({"body": "must be a JSON object"})
     pm = documents.get(_incident(incident_id, user))
     draft.fill(pm, data, user)
-    db.session.commit()
-    return as_json(pm)
+    db.session.flush()
+    return commit_and_answer(as_json(pm))
 
 
 @bp.get("/incidents/<int:incident_id>/postmortem/revisions")

@@ -36,12 +36,10 @@ def submit_once(form, key: str | None, action: Callable[[dict], Any],
     if not form.validate_on_submit():
         return Outcome(status=422 if form.is_submitted() else 200)
     data = form.domain_data() if hasattr(form, "domain_data") else dict(form.data)
-    claim = None
-    if key is not None:
-        claim = submissions.claim(current_user, form.submission.data, key, data)
-        if isinstance(claim, str):
-            flash(REPEATED, "info")
-            return Outcome(response=redirect(claim or url_for("incidents.index")))
+    claim = _claim(form, key, data)
+    if isinstance(claim, str):
+        flash(REPEATED, "info")
+        return Outcome(response=redirect(claim or url_for("incidents.index")))
     try:
         result = action(data)
         url = target(result)
@@ -55,3 +53,11 @@ def submit_once(form, key: str | None, action: Callable[[dict], Any],
                        conflict=exc if isinstance(exc, Conflict) else None)
     flash(done(result) if callable(done) else done, "success")
     return Outcome(response=redirect(url))
+
+
+def _claim(form, key: str | None, data: dict):
+    """This submission's claim, the URL an earlier one led to, or None for a
+    form that needs none (an edit carries a version instead)."""
+    if key is None:
+        return None
+    return submissions.claim(current_user, form.submission.data, key, data)
