@@ -1,10 +1,11 @@
 """Do lists, search and pages cost the same at 100,000 incidents as at 1,000?
 
 For each database and each history size, this seeds a scratch database with
-`flask seed-history` (and the demo incident), serves it with gunicorn (2
-workers) on 127.0.0.1, signs in as a responder over HTTP, and prints the
-median and p95 time per request of the list, searches, filters, the 50th
-page reached by following `next`, the API list and the incident page; then
+`flask seed-history` (and the demo incident), serves every size at once, each
+with its own gunicorn (2 workers) on 127.0.0.1, signs in as a responder over
+HTTP, and prints the median and p95 time per request of the list, searches,
+filters, the 50th page reached by following `next`, the API list and the
+incident page, asking the sizes in turn so machine load weighs on all; then
 the ratio largest / smallest history per request (target <= 1.5x), the
 incident page's rate against a static file from the same gunicorn (target
 >= 0.1x) and the seeding time (target: 100k in < 5 min on SQLite). It ends
@@ -33,6 +34,7 @@ import sys
 import tempfile
 import time
 from pathlib import Path
+from typing import Any
 from urllib.parse import urlencode, urlsplit
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -57,15 +59,20 @@ PLANS = [{}, {"status": "resolved"}, {"component": "api"}, {"tag": "dns"},
          {"q": "users"}, {"q": "kerberos"}, {"q": '"connection pool"'}]
 
 
-MAIN_QUERY = re.compile(r"count\(\*\)|FROM (search_fts|incident_facet|incident)\s"
-                        r"(?!.*IN \(__\[POSTCOMPILE)", re.S)
+MAIN_QUERY = re.compile(r"count\(\*\)|FROM (search_fts|search_document|"
+                        r"incident_facet|incident)\s(?!.*IN \(__\[POSTCOMPILE)", re.S)
 
 
 def database_url(url: str, folder: str, size: int) -> str:
+    """A scratch database per history size: a SQLite file, or on PostgreSQL a
+    schema of the given database (so both sizes can be served at once)."""
     if url == "sqlite":
         return f"sqlite:///{folder}/history-{size}.db"
     if url.startswith(("postgres://", "postgresql://")):
-        return "postgresql+psycopg://" + url.split("://", 1)[1]
+        url = "postgresql+psycopg://" + url.split("://", 1)[1]
+    if url.startswith("postgresql"):
+        joiner = "&" if "?" in url else "?"
+        return f"{url}{joiner}options=-csearch_path%3Dbench_{size}"
     return url
 
 
@@ -81,6 +88,10 @@ def empty_database(url: str) -> None:
     import sqlalchemy as sa
 
     engine = sa.create_engine(url)
+    if engine.dialect.name == "postgresql":
+        schema = url.rsplit("search_path%3D", 1)[1]
+        with engine.begin() as connection:
+            connection.execute(sa.text(f'CREATE SCHEMA IF NOT EXISTS "{schema}"'))
     with engine.begin() as connection:
         meta = sa.MetaData()
         meta.reflect(connection)
@@ -112,11 +123,15 @@ class Client:
     def __init__(self, port: int):
         self.connection = http.client.HTTPConnection("127.0.0.1", port, timeout=60)
         self.cookies: dict[str, str] = {}
+        # A token makes this an API client (no cookie); None: the session.
+        self.bearer: str | None = None
 
     def request(self, method: str, path: str, body: str | None = None,
                 headers: dict | None = None) -> tuple[int, str, dict]:
         headers = dict(headers or {})
-        if self.cookies:
+        if self.bearer and path.startswith("/api/"):
+            headers["Authorization"] = f"Bearer {self.bearer}"
+        elif self.cookies:
             headers["Cookie"] = "; ".join(f"{k}={v}" for k, v in self.cookies.items())
         self.connection.request(method, path, body=body, headers=headers)
         response = self.connection.getresponse()
@@ -161,31 +176,42 @@ def stop(server: subprocess.Popen) -> None:
     server.wait(timeout=30)
 
 
-def timed(client: Client, path: str, runs: int, headers: dict | None = None
-          ) -> tuple[float, float]:
+def timed(clients: dict[int, "Client"], paths: dict[int, str], runs: int,
+          headers: dict | None = None) -> dict[int, tuple[float, float]]:
+    """Median and p95 ms per history size. Requests to the histories take
+    turns, so the load of a shared machine weighs on all of them alike."""
+    times: dict[int, list[float]] = {size: [] for size in clients}
     for _ in range(3):  # warm both workers
-        client.request("GET", path, headers=headers)
-    times = []
-    for _ in range(runs):
-        began = time.perf_counter()
-        status, _text, _h = client.request("GET", path, headers=headers)
-        times.append(time.perf_counter() - began)
-        if status != 200:
-            raise SystemExit(f"{path}: HTTP {status}")
-    times.sort()
-    p95 = times[min(len(times) - 1, round(0.95 * (len(times) - 1)))]
-    return statistics.median(times) * 1000, p95 * 1000
+        for size, client in clients.items():
+            client.request("GET", paths[size], headers=headers)
+    order = list(clients)
+    for run in range(runs):
+        for size in order if run % 2 else order[::-1]:
+            began = time.perf_counter()
+            status, _text, _h = clients[size].request("GET", paths[size],
+                                                      headers=headers)
+            times[size].append(time.perf_counter() - began)
+            if status != 200:
+                raise SystemExit(f"{paths[size]}: HTTP {status}")
+    out = {}
+    for size, values in times.items():
+        values.sort()
+        p95 = values[min(len(values) - 1, round(0.95 * (len(values) - 1)))]
+        out[size] = (statistics.median(values) * 1000, p95 * 1000)
+    return out
 
 
-def fiftieth_page(client: Client) -> str:
-    path = "/incidents"
-    for _ in range(49):
+def fiftieth_page(client: Client) -> tuple[str, int]:
+    """The 50th page, reached by following `next` from the first (or the
+    last page, when a small history has fewer: 1,000 incidents make 40)."""
+    path, page = "/incidents", 1
+    while page < 50:
         _s, html, _h = client.request("GET", path)
         found = re.search(r'<a rel="next" href="([^"]+)"', html)
         if not found:
-            raise SystemExit("fewer than 50 pages")
-        path = found.group(1).replace("&amp;", "&")
-    return path
+            break
+        path, page = found.group(1).replace("&amp;", "&"), page + 1
+    return path, page
 
 
 def demo_path(client: Client, token: str) -> str:
@@ -198,23 +224,38 @@ def demo_path(client: Client, token: str) -> str:
     return f"/incidents/{items[0]['id']}"
 
 
-def measure(env: dict, token: str, port: int, runs: int) -> dict[str, tuple]:
-    server = serve(env, port)
+def _paths(name: str, path: str | None, setups: dict, clients: dict,
+           figures: dict) -> dict[int, str]:
+    if name.startswith("list, 50th"):
+        paths = {}
+        for size, client in clients.items():
+            paths[size], figures[size]["deep page number"] = fiftieth_page(client)
+        return paths
+    if name.startswith("incident page"):
+        return {size: demo_path(clients[size], setups[size][1]) for size in setups}
+    return dict.fromkeys(setups, path)
+
+
+def measure(setups: dict[int, tuple[dict, str]], port: int, runs: int
+            ) -> dict[int, dict[str, Any]]:
+    """Serve every history at once (one gunicorn each) and time each request
+    on all of them in turn."""
+    servers, clients = {}, {}
     try:
-        client = Client(port)
-        client.login()
-        bearer = {"Authorization": f"Bearer {token}"}
-        figures = {"static file": timed(client, "/static/app.css", runs)}
-        for name, path in REQUESTS:
-            headers = bearer if path and path.startswith("/api/") else None
-            if name.startswith("list, 50th"):
-                path = fiftieth_page(client)
-            elif name.startswith("incident page"):
-                path = demo_path(client, token)
-            figures[name] = timed(client, path, runs, headers)
+        for offset, (size, (env, token)) in enumerate(setups.items()):
+            servers[size] = serve(env, port + offset)
+            clients[size] = Client(port + offset)
+            clients[size].login()
+            clients[size].bearer = token  # for /api/ paths only
+        figures: dict[int, dict[str, Any]] = {size: {} for size in setups}
+        for name, path in [("static file", "/static/app.css"), *REQUESTS]:
+            paths = _paths(name, path, setups, clients, figures)
+            for size, figure in timed(clients, paths, runs).items():
+                figures[size][name] = figure
         return figures
     finally:
-        stop(server)
+        for server in servers.values():
+            stop(server)
 
 
 def plans(url: str) -> list[str]:
@@ -257,6 +298,8 @@ def report(name: str, sizes: list[int], results: dict, seeding: dict) -> None:
     print(f"  {'request':32}" + "".join(f"{f'{s:,}':>18}" for s in sizes)
           + "   ratio (target <= 1.5x)")
     for request in results[small]:
+        if request == "deep page number":
+            continue
         cells = "".join(f"{results[s][request][0]:9.1f} /{results[s][request][1]:6.1f}"
                         for s in sizes)
         ratio = results[large][request][0] / results[small][request][0]
@@ -268,8 +311,9 @@ def report(name: str, sizes: list[int], results: dict, seeding: dict) -> None:
         page = results[size]["incident page (demo)"][0]
         first = results[size]["list, first page"][0]
         fifty = results[size]["list, 50th page by next"][0]
+        deep = results[size]["deep page number"]
         print(f"  {size:,}: incident page at {static / page:.2f}x the static-file "
-              f"rate (target >= 0.1x); 50th page / first page "
+              f"rate (target >= 0.1x); page {deep} by next / first page "
               f"{fifty / first:.2f}x")
 
 
@@ -287,14 +331,14 @@ def main() -> int:
     try:
         for raw in args.urls or ["sqlite"]:
             name = "sqlite" if raw == "sqlite" else urlsplit(raw).scheme.split("+")[0]
-            results, seeding, plan_lines = {}, {}, []
+            setups, seeding = {}, {}
             for size in sizes:
                 url = database_url(raw, folder, size)
                 print(f"[{name}] seeding {size:,} incidents…", flush=True)
                 env, seeding[size], token = prepare(url, size)
-                results[size] = measure(env, token, args.port, args.runs)
-                if size == sizes[-1]:
-                    plan_lines = plans(url)
+                setups[size] = (env, token)
+            results = measure(setups, args.port, args.runs)
+            plan_lines = plans(database_url(raw, folder, sizes[-1]))
             report(name, sizes, results, seeding)
             print(f"  EXPLAIN on {sizes[-1]:,} incidents (the count, then the "
                   "page or the search):")

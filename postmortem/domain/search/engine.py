@@ -20,7 +20,7 @@ from postmortem.extensions import db
 from postmortem.models import Incident, SearchDocument
 
 # How many of the newest matching texts are ranked.
-WINDOW = 500
+WINDOW = 200
 CONFIG = "english"
 # Private-use characters mark the matched words until the snippet is escaped.
 START, STOP = "\ue000", "\ue001"
