@@ -14,6 +14,7 @@ import pytest
 from postmortem.domain import accounts, actions, events, impact, updates
 from postmortem.domain.values import Fields
 from postmortem.extensions import db
+from postmortem.web.input_guard import READ_ONLY_PUBLIC
 from tests import factories
 from tests.conftest import login
 
@@ -97,7 +98,7 @@ def openapi_names(document) -> set[str]:
 def assert_refused(response, where, also=()):
     assert response.status_code in (400, 422, *also), (where, response.status_code,
                                                 response.get_data(as_text=True)[:300])
-    if response.is_json and response.status_code != 404:
+    if response.is_json and response.status_code in (400, 422):
         assert response.get_json()["error"]["fields"], where
 
 
@@ -119,10 +120,14 @@ def test_nul_in_every_parameter_field_and_path_of_every_route(app, client, admin
         headers = bearer if is_api else {}
         where = f"{method} {rule.rule}"
         # Query string: every name at once, and a NUL in a parameter's name.
+        # Public read-only pages read no query string: there it is ignored,
+        # and the answer is what it would be without one (never a 500).
+        ignored = (200, 304, 404) if rule.rule.startswith(READ_ONLY_PUBLIC) else ()
         assert_refused(client.open(url, method=method, query_string=everything,
-                                   headers=headers), where + " ?query")
+                                   headers=headers), where + " ?query", also=ignored)
         assert_refused(client.open(url, method=method, headers=headers,
-                                   query_string={"a\x00b": "x"}), where + " ?name")
+                                   query_string={"a\x00b": "x"}), where + " ?name",
+                       also=ignored)
         if "<" in rule.rule and re.search(r"<(?!int)", rule.rule):
             assert_refused(client.open(url_for_rule(rule, ids, nul_in_path=True),
                                        method=method, headers=headers),

@@ -18,8 +18,9 @@ SLUG_RE = re.compile(r"^[a-z0-9]+(?:[-_][a-z0-9]+)*$")
 MISSING = object()
 
 
-def parse_time(value: Any) -> datetime:
-    """An aware datetime from a datetime or an ISO 8601 string with a zone."""
+def parse_time(value: Any, ahead: timedelta | None = None) -> datetime:
+    """An aware datetime from a datetime or an ISO 8601 string with a zone, at
+    most `ahead` of now (a day unless said: what is recorded has happened)."""
     if isinstance(value, datetime):
         parsed = value
     elif isinstance(value, str):
@@ -36,7 +37,7 @@ def parse_time(value: Any) -> datetime:
         raise ValueError("must be an ISO 8601 time string")
     if parsed.tzinfo is None or parsed.utcoffset() is None:
         raise ValueError("must include a time zone, e.g. Z or +00:00")
-    return plausible(parsed.astimezone(UTC))
+    return plausible(parsed.astimezone(UTC), ahead or FUTURE_LIMIT)
 
 
 # Nothing this tool records happened before it could have: a year like 21 is
@@ -45,13 +46,16 @@ EARLIEST = datetime(1990, 1, 1, tzinfo=UTC)
 FUTURE_LIMIT = timedelta(days=1)
 
 
-def plausible(value: datetime) -> datetime:
-    """`value`, if it is a time an incident could have happened at."""
+def plausible(value: datetime, ahead: timedelta = FUTURE_LIMIT) -> datetime:
+    """`value`, if it is a time an incident could have happened at (or, with
+    a longer `ahead`, something could be planned for)."""
     if value < EARLIEST:
         raise ValueError(f"must be in 1990 or later (year {value.year} read: "
                          "write the year in full, e.g. 2021)")
-    if value > datetime.now(UTC) + FUTURE_LIMIT:
-        raise ValueError("is in the future: more than a day ahead of now")
+    if value > datetime.now(UTC) + ahead:
+        if ahead == FUTURE_LIMIT:
+            raise ValueError("is in the future: more than a day ahead of now")
+        raise ValueError(f"is too far ahead: at most {ahead.days} days from now")
     return value
 
 
@@ -154,8 +158,9 @@ class Fields:
 
         self._take(name, required, default, convert)
 
-    def time(self, name: str, required: bool = False, default: Any = None) -> None:
-        self._take(name, required, default, parse_time)
+    def time(self, name: str, required: bool = False, default: Any = None,
+             ahead: timedelta | None = None) -> None:
+        self._take(name, required, default, lambda raw: parse_time(raw, ahead))
 
     def day(self, name: str, required: bool = False) -> None:
         def convert(raw):

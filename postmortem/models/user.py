@@ -33,6 +33,18 @@ class User(UserMixin, db.Model):
     def get_id(self) -> str | None:
         return self.session_key
 
+    # UserMixin compares users by get_id(), which here is a session key: two
+    # different users with none loaded would be "equal". Compare rows instead.
+    def __eq__(self, other: object) -> bool:
+        return self is other or (isinstance(other, User) and self.id is not None
+                                 and self.id == other.id)
+
+    def __ne__(self, other: object) -> bool:
+        return not self.__eq__(other)
+
+    def __hash__(self) -> int:
+        return hash((User, self.id)) if self.id is not None else id(self)
+
     @property
     def is_active(self) -> bool:
         return self.active

@@ -39,9 +39,17 @@ def nul_fields() -> dict[str, str]:
     return bad
 
 
+# Public read-only pages read no query string, so an odd one is ignored there
+# (and they stay one cached render whatever a visitor appends).
+READ_ONLY_PUBLIC = ("/status", "/api/v2/")
+
+
 def init_app(app: Flask) -> None:
     @app.before_request
     def refuse_nul():
+        if request.method in ("GET", "HEAD") and request.path.startswith(
+                READ_ONLY_PUBLIC):
+            return
         bad = nul_fields()
         if not bad:
             return

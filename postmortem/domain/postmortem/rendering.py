@@ -13,11 +13,13 @@ from typing import NamedTuple
 from markupsafe import Markup
 
 from postmortem.domain.postmortem.blocks import BLOCK_NAMES, live
-from postmortem.domain.rendering import render_markdown
+from postmortem.domain.rendering import (  # noqa: F401  (one check for all text)
+    markdown_problem,
+    render_markdown,
+)
 from postmortem.models import Postmortem
 
 MARKER_RE = re.compile(r"\{\{\s*(.*?)\s*\}\}", re.DOTALL)
-MAX_BRACKETS = 1_000
 
 
 class RenderedSection(NamedTuple):
@@ -33,25 +35,6 @@ def markers(body: str) -> list[str]:
 
 def unknown_markers(body: str) -> list[str]:
     return [name for name in markers(body) if name not in BLOCK_NAMES]
-
-
-def markdown_problem(text: str) -> str | None:
-    """Why `text` cannot be rendered in reasonable time and space, if so.
-
-    Python-Markdown's link parsing slows down with the square of unmatched
-    `[` (20,000 of them take minutes) and deep nesting exhausts its
-    recursion, so both are refused here rather than tying up a worker or
-    failing every later render of the document.
-    """
-    brackets = text.count("[")
-    if brackets > MAX_BRACKETS:
-        return (f"has {brackets:,} '[' characters; a section may have at most "
-                f"{MAX_BRACKETS:,} (links, images and checkboxes)")
-    try:
-        render_markdown(text)
-    except RecursionError:
-        return "is nested too deeply (lists or quotes) to be rendered"
-    return None
 
 
 def _token(name: str) -> str:

@@ -6,7 +6,7 @@ Statuspage's automatic start does) until an update says otherwise; only an
 update completes it.
 """
 
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import Any
 
 import sqlalchemy as sa
@@ -28,6 +28,10 @@ DEFAULT_MESSAGES = {
     "verifying": "Maintenance work is done; we are verifying the results.",
     "completed": "The scheduled maintenance has been completed.",
 }
+
+# Maintenance is planned ahead, unlike what an incident records; two years
+# covers any real plan and still refuses a mistyped year.
+PLANNING_HORIZON = timedelta(days=730)
 
 
 def effective_status(maintenance: Maintenance, now: datetime) -> str:
@@ -56,8 +60,8 @@ def window(maintenance: Maintenance, now: datetime) -> tuple[datetime, datetime]
 def _clean(data: Any, partial: bool) -> dict[str, Any]:
     fields = Fields(data, partial=partial)
     fields.text("title", 200, required=True)
-    fields.time("scheduled_for", required=True)
-    fields.time("scheduled_until", required=True)
+    fields.time("scheduled_for", required=True, ahead=PLANNING_HORIZON)
+    fields.time("scheduled_until", required=True, ahead=PLANNING_HORIZON)
     fields.strings("components", max_items=200)
     if not partial:
         fields.text("message", 20_000)

@@ -22,7 +22,7 @@ def test_html_is_self_contained_and_printable():
 
 def test_html_keeps_hostile_markdown_inert():
     hostile = section("summary", "Summary",
-                      "<script>alert(1)</script> [x](javascript:alert(1)) "
+                      "<script>alert(1)</script>\n\n[x](javascript:alert(1)) "
                       "<img src=x onerror=alert(1)> [d](data:text/html,hi)")
     text = html.export(document(sections=(hostile,))).decode()
     assert "<script>alert" not in text

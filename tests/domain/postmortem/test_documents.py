@@ -114,14 +114,16 @@ def test_crlf_and_whitespace_normalised(pm, author):
     assert pm.section("summary").body == "one\ntwo"
 
 
-@pytest.mark.parametrize("body,message", [
-    ("[" * 5_000, "at most 1,000"),
-    ("* " * 500 + "x", "nested too deeply"),
-])
-def test_markdown_that_cannot_render_is_refused(pm, author, body, message):
+def test_markdown_nested_too_deeply_is_refused(pm, author):
     with pytest.raises(ValidationError) as caught:
-        save(pm, author, summary=body)
-    assert message in caught.value.fields["sections.summary"]
+        save(pm, author, summary="* " * 500 + "x")
+    assert "nested too deeply" in caught.value.fields["sections.summary"]
+
+
+def test_runs_of_brackets_are_just_text(pm, author):
+    # The renderer parses in linear time: no limit on '[' is needed.
+    save(pm, author, summary="[" * 20_000)
+    assert pm.section("summary").body == "[" * 20_000
 
 
 def test_broken_markdown_still_renders(pm, author):
