@@ -29,9 +29,9 @@ DEFAULT_MESSAGES = {
     "completed": "The scheduled maintenance has been completed.",
 }
 
-# Maintenance is planned ahead, unlike what an incident records; two years
+# Maintenance is planned ahead, unlike what an incident records; five years
 # covers any real plan and still refuses a mistyped year.
-PLANNING_HORIZON = timedelta(days=730)
+PLANNING_HORIZON = timedelta(days=5 * 365)
 
 
 def effective_status(maintenance: Maintenance, now: datetime) -> str:
