@@ -12,7 +12,9 @@ from postmortem.domain.postmortem.rendering import MARKER_RE
 from postmortem.models import Postmortem
 from postmortem.models.incident import MILESTONES
 
-HEADING_RE = re.compile(r"^\s{0,3}#{1,6}(\s.*)?$|^\s*[=-]{2,}\s*$", re.MULTILINE)
+# ATX headings, setext headings (a line underlined with = or -) and rules.
+HEADING_RE = re.compile(r"^\s{0,3}#{1,6}(\s.*)?$|^[^\n]*\n\s{0,3}(=+|-+)\s*$"
+                        r"|^\s*[=-]{2,}\s*$", re.MULTILINE)
 MILESTONE_LABELS = {"started_at": "impact began", "detected_at": "detected",
                     "acknowledged_at": "acknowledged", "mitigated_at": "mitigated",
                     "resolved_at": "resolved"}
