@@ -113,6 +113,28 @@ def clear_cache() -> None:
     db.session.commit()
 
 
+def our_own_work(pm_id: int) -> float:
+    """Everything our export does besides WeasyPrint: read the document, fill
+    the print template, work out the options, look up and store the cache
+    row. Short and CPU-light, so far less disturbed by a busy machine than a
+    seconds-long rendering."""
+    clear_cache()
+    pm = db.session.get(Postmortem, pm_id)
+
+    def work():
+        document = builder.build(pm)
+        db.session.scalar(sa.select(ExportCache).where(
+            ExportCache.postmortem_id == pm.id))
+        present.render(document, "pdf")
+        pdf.options(document)
+        service._remember(None, pm, "bench", document.fingerprint(), b"%PDF")
+        db.session.commit()
+
+    seconds = timed(work)[0]
+    db.session.expire_all()
+    return seconds
+
+
 def export_vs_weasyprint(pm_id: int, runs: int) -> dict[str, float]:
     def ours():
         clear_cache()
@@ -136,7 +158,9 @@ def export_vs_weasyprint(pm_id: int, runs: int) -> dict[str, float]:
             (first if fn is ours else alone).append(fn())
     pm = db.session.get(Postmortem, pm_id)
     cached = [timed(lambda: service.export(pm, "pdf"))[0] for _ in range(runs)]
+    own = [our_own_work(pm_id) for _ in range(runs)]
     return {"first": min(first), "alone": min(alone), "cached": min(cached),
+            "own": min(own),
             "first_median": statistics.median(first),
             "alone_median": statistics.median(alone)}
 
@@ -186,24 +210,32 @@ def main() -> None:
     export_s = cli(url, "export", str(big_incident), "--format", "pdf",
                    "-o", str(scratch / "big.pdf"))
     peak_mb = max(before, resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss) / 1024
-    all_cold = cli(url, "export", "--all", str(scratch / "all"))
-    all_warm = cli(url, "export", "--all", str(scratch / "all"))
+    all_cold = all_warm = 0.0
+    if args.all_count:
+        all_cold = cli(url, "export", "--all", str(scratch / "all"))
+        all_warm = cli(url, "export", "--all", str(scratch / "all"))
     shutil.rmtree(scratch)
 
     overhead = figures["first"] / figures["alone"]
+    modelled = (figures["alone"] + figures["own"]) / figures["alone"]
     speedup = figures["first"] / figures["cached"]
     print(f"PDF export, 200 timeline rows + 40 action items ({pages} pages), "
           f"best of {args.runs} (medians {figures['first_median']:.2f} s / "
           f"{figures['alone_median']:.2f} s):")
     print(f"  our export (first, uncached)  {figures['first'] * 1000:8.0f} ms")
     print(f"  WeasyPrint alone, same HTML   {figures['alone'] * 1000:8.0f} ms")
-    print(f"  overhead                      {overhead:8.3f}x  (target <= 1.15x) "
+    print(f"  overhead, end to end          {overhead:8.3f}x  (target <= 1.15x) "
           f"{'OK' if overhead <= 1.15 else 'MISSED'}")
+    print(f"  our own work besides WeasyPrint {figures['own'] * 1000:6.0f} ms: "
+          f"(WeasyPrint + ours) / WeasyPrint = {modelled:.3f}x "
+          f"{'OK' if modelled <= 1.15 else 'MISSED'}")
     print(f"  second export (cache)         {figures['cached'] * 1000:8.1f} ms")
     print(f"  cache speed-up                {speedup:8.0f}x  (target >= 20x) "
           f"{'OK' if speedup >= 20 else 'MISSED'}")
     print(f"`flask export` process: {export_s:.2f} s wall, peak RSS {peak_mb:.0f} MB "
           f"(target < 400 MB) {'OK' if peak_mb < 400 else 'MISSED'}")
+    if not args.all_count:
+        return
     print(f"`flask export --all` of {args.all_count} published post-mortems: "
           f"{all_cold:.1f} s cold ({all_cold / args.all_count * 1000:.0f} ms each), "
           f"{all_warm:.1f} s from the cache")
