@@ -1,20 +1,16 @@
 """Error pages for people, JSON errors for the API."""
 
-from flask import Flask, jsonify, render_template, request
+from flask import Flask, render_template, request
 from flask_wtf.csrf import CSRFError
 from sqlalchemy import exc as sa_exc
 from werkzeug.exceptions import HTTPException, InternalServerError
 
+from postmortem.api.errors import json_error
 from postmortem.domain.errors import DomainError
 
 
 def wants_json() -> bool:
     return request.path.startswith("/api/")
-
-
-def json_error(status: int, code: str, message: str, fields: dict | None = None):
-    body = {"error": {"code": code, "message": message, "fields": fields or {}}}
-    return jsonify(body), status
 
 
 # Seconds a client should wait before trying again while the database is away.

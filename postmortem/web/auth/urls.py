@@ -3,6 +3,8 @@
 import re
 from urllib.parse import urlsplit
 
+from postmortem.models.types import MAX_ID
+
 # Browsers drop tabs and newlines and read "\" as "/", so "/\evil.example" or
 # "/\t/evil.example" would leave the site; only plain printable paths pass.
 _PLAIN_PATH = re.compile(r"^/[^/\\\s\x00-\x1f\x7f]?[^\\\s\x00-\x1f\x7f]*$")
@@ -18,6 +20,5 @@ def safe_next(target: str | None, fallback: str) -> str:
     return target
 
 
-# Ids in URLs are 32-bit columns; a bigger number is an unknown id (404), not a
-# value the database driver refuses (SQLite raises on anything past 64 bits).
-MAX_ID = 2**31 - 1
+# Ids in URLs past 32 bits are unknown ids (404), never sent to the database.
+__all__ = ["MAX_ID", "safe_next"]
