@@ -18,7 +18,6 @@ import statistics
 import sys
 import tempfile
 import time
-from contextlib import contextmanager
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
@@ -29,6 +28,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 from flask_migrate import upgrade  # noqa: E402
 
 from postmortem import create_app  # noqa: E402
+from postmortem.diagnostics import counting_queries  # noqa: E402
 from postmortem.domain import accounts, incidents, rendering, updates  # noqa: E402
 from postmortem.extensions import db  # noqa: E402
 from postmortem.models import Incident, StatusUpdate, TimelineEvent  # noqa: E402
@@ -97,20 +97,6 @@ def seed_history(count: int, start: int) -> None:
     } for n in range(start, start + count)]
     db.session.execute(sa.insert(Incident), rows)
     db.session.commit()
-
-
-@contextmanager
-def counting_queries():
-    counter = {"n": 0}
-
-    def count(*_args):
-        counter["n"] += 1
-
-    sa.event.listen(db.engine, "before_cursor_execute", count)
-    try:
-        yield counter
-    finally:
-        sa.event.remove(db.engine, "before_cursor_execute", count)
 
 
 def measure(client, path: str, runs: int, headers=None) -> tuple[int, float]:

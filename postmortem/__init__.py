@@ -39,12 +39,12 @@ def register_extensions(app: Flask) -> None:
 
 
 def register_blueprints(app: Flask) -> None:
-    from postmortem.api.v1 import bp as api_v1
+    from postmortem.api.v1 import blueprint as api_v1
     from postmortem.web import blueprints
 
     for blueprint in blueprints():
         app.register_blueprint(blueprint)
-    app.register_blueprint(api_v1)
+    app.register_blueprint(api_v1())
     from postmortem.api.v2 import bp as api_v2  # status page JSON (issue 7)
 
     app.register_blueprint(api_v2)

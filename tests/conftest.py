@@ -22,7 +22,27 @@ def _database_url(tmp_path_factory) -> str:
     url = os.environ.get("TEST_DATABASE_URL", "")
     if url.startswith(("postgres://", "postgresql://")):
         url = "postgresql+psycopg://" + url.split("://", 1)[1]
+    worker = os.environ.get("PYTEST_XDIST_WORKER")
+    if url and worker:
+        url = _worker_database(url, worker)
+    # (On SQLite each xdist worker has its own temporary directory already.)
     return url or f"sqlite:///{tmp_path_factory.mktemp('db') / 'test.db'}"
+
+
+def _worker_database(url: str, worker: str) -> str:
+    """Under `pytest -n`, each worker gets its own PostgreSQL database, named
+    after the given one (pm9 -> pm9_gw0), created on first use: workers that
+    shared one would empty each other's tables mid-test."""
+    base = sa.make_url(url)
+    name = f"{base.database}_{worker}"
+    engine = sa.create_engine(base, isolation_level="AUTOCOMMIT")
+    with engine.connect() as connection:
+        exists = connection.scalar(sa.text(
+            "SELECT 1 FROM pg_database WHERE datname = :name"), {"name": name})
+        if not exists:
+            connection.execute(sa.text(f'CREATE DATABASE "{name}"'))
+    engine.dispose()
+    return base.set(database=name).render_as_string(hide_password=False)
 
 
 @pytest.fixture(scope="session", autouse=True)

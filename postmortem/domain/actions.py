@@ -13,7 +13,7 @@ from postmortem.domain.values import Fields
 from postmortem.domain.vocabulary import ACTION_KINDS, ACTION_STATUSES, PRIORITIES
 from postmortem.extensions import db
 from postmortem.models import ActionItem, Incident, User
-from postmortem.models.types import utcnow
+from postmortem.models.types import known_id, utcnow
 
 OPEN_STATUSES = ("open", "in_progress")
 
@@ -53,12 +53,8 @@ def create(incident: Incident, data: Any, actor: User) -> ActionItem:
 
 def get(item_id: Any, viewer: User | None) -> ActionItem:
     """The action item, if `viewer` may see its incident."""
-    try:
-        item_id = int(item_id)
-    except (TypeError, ValueError):
-        item_id = None
-    # PostgreSQL refuses to cast an id past 32 bits; none exists there.
-    item = db.session.get(ActionItem, item_id) if item_id and item_id < 2**31 else None
+    ident = known_id(item_id)
+    item = db.session.get(ActionItem, ident) if ident else None
     if item is None or not visibility.can_see(viewer, item.incident):
         raise NotFound("No such action item")
     return item

@@ -15,7 +15,7 @@ from postmortem.domain.vocabulary import EVENT_KINDS
 from postmortem.extensions import db
 from postmortem.models import Incident, TimelineEvent, User
 from postmortem.models.incident import MILESTONES
-from postmortem.models.types import utcnow
+from postmortem.models.types import known_id, utcnow
 
 
 def _clean(data: Any, partial: bool = False) -> dict[str, Any]:
@@ -58,9 +58,8 @@ def _mark_mitigated(incident: Incident, kind: str, occurred_at) -> None:
 
 
 def get(incident: Incident, event_id: Any) -> TimelineEvent:
-    # SQLite cannot even bind an id past 64 bits; none exists past 32.
-    known = str(event_id).isdigit() and int(event_id) < 2**31
-    event = db.session.get(TimelineEvent, int(event_id)) if known else None
+    ident = known_id(event_id)
+    event = db.session.get(TimelineEvent, ident) if ident else None
     if event is None or event.incident_id != incident.id:
         raise NotFound("No such timeline event")
     return event

@@ -40,7 +40,7 @@ from postmortem.models import (
     User,
 )
 from postmortem.models.incident import MILESTONES
-from postmortem.models.types import utcnow
+from postmortem.models.types import known_id, utcnow
 
 LABEL_FIELDS = {"regions": "region", "platforms": "platform",
                 "customer_tiers": "customer_tier", "tags": "tag"}
@@ -284,7 +284,7 @@ def get(incident_id: Any, viewer: User | None) -> Incident:
         incident_id = int(incident_id)
     except (TypeError, ValueError):
         raise NotFound("No such incident") from None
-    incident = db.session.get(Incident, incident_id) if incident_id < 2**31 else None
+    incident = db.session.get(Incident, incident_id) if known_id(incident_id) else None
     if incident is None or not visibility.can_see(viewer, incident):
         raise NotFound("No such incident")
     return incident

@@ -1,8 +1,22 @@
 """Column types shared by the models."""
 
 from datetime import UTC, datetime
+from typing import Any
 
 import sqlalchemy as sa
+
+# Ids are 32-bit integer columns. A bigger number names nothing: PostgreSQL
+# refuses to cast it and SQLite to bind one past 64 bits, so it is never sent.
+MAX_ID = 2**31 - 1
+
+
+def known_id(value: Any) -> int | None:
+    """`value` as an id that can exist (1 to MAX_ID), else None."""
+    text = str(value)
+    if not text.isdigit() or len(text) > 10:
+        return None
+    number = int(text)
+    return number if 0 < number <= MAX_ID else None
 
 
 def utcnow() -> datetime:

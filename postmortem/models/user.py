@@ -6,10 +6,9 @@ import sqlalchemy as sa
 import sqlalchemy.orm as so
 from flask_login import UserMixin
 
+from postmortem.domain.vocabulary import ROLES
 from postmortem.extensions import db
 from postmortem.models.types import UTCDateTime, utcnow
-
-ROLES = ("viewer", "responder", "admin")
 
 
 class User(UserMixin, db.Model):

@@ -25,7 +25,7 @@ from tests import factories
 
 # Enough to reach every branch of the input checks in a few seconds; raise it
 # (API_FUZZ_EXAMPLES=200) for a deeper local run.
-EXAMPLES = int(os.environ.get("API_FUZZ_EXAMPLES", "8"))
+EXAMPLES = int(os.environ.get("API_FUZZ_EXAMPLES", "6"))
 # Every check that judges one request on its own. Not positive_data_acceptance:
 # the document cannot say that resolved_at comes after started_at, so valid-
 # looking data is rightly refused; the stateful checks need sequences of calls.

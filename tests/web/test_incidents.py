@@ -1,11 +1,11 @@
 """The incidents list, declaring and editing, through the web UI."""
 
 import re
-from contextlib import contextmanager
 
 import pytest
 import sqlalchemy as sa
 
+from postmortem.diagnostics import counting_queries
 from postmortem.domain import components, incidents
 from postmortem.extensions import db
 from postmortem.models import Incident
@@ -24,20 +24,6 @@ def incident_count() -> int:
 def reload(incident) -> Incident:
     db.session.expire_all()
     return db.session.get(Incident, incident.id)
-
-
-@contextmanager
-def counting_queries():
-    counter = {"n": 0}
-
-    def count(*_args):
-        counter["n"] += 1
-
-    sa.event.listen(db.engine, "before_cursor_execute", count)
-    try:
-        yield counter
-    finally:
-        sa.event.remove(db.engine, "before_cursor_execute", count)
 
 
 def cold_get(app, client, path: str) -> tuple[int, str]:

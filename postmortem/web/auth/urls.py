@@ -3,6 +3,8 @@
 import re
 from urllib.parse import urlsplit
 
+from postmortem.models.types import MAX_ID
+
 # Browsers drop tabs and newlines, read "\" as "/" and take "//", "///" or
 # "////host" as another host, so "/\evil.example" or "/\t/evil.example" would
 # leave the site: only a "/" not followed by "/" or "\", then printable
@@ -20,6 +22,5 @@ def safe_next(target: str | None, fallback: str) -> str:
     return target
 
 
-# Ids in URLs are 32-bit columns; a bigger number is an unknown id (404), not a
-# value the database driver refuses (SQLite raises on anything past 64 bits).
-MAX_ID = 2**31 - 1
+# Ids in URLs past 32 bits are unknown ids (404), never sent to the database.
+__all__ = ["MAX_ID", "safe_next"]
