@@ -25,10 +25,9 @@ import sqlalchemy as sa
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from flask_migrate import upgrade  # noqa: E402
 
 from postmortem import create_app  # noqa: E402
-from postmortem.diagnostics import counting_queries  # noqa: E402
+from postmortem.diagnostics import counting_queries, rebuild_schema  # noqa: E402
 from postmortem.domain import accounts, incidents, rendering, updates  # noqa: E402
 from postmortem.extensions import db  # noqa: E402
 from postmortem.models import Incident, StatusUpdate, TimelineEvent  # noqa: E402
@@ -49,11 +48,7 @@ def make_app(url: str):
     app = create_app({"SQLALCHEMY_DATABASE_URI": url, "WTF_CSRF_ENABLED": False,
                       "SESSION_COOKIE_SECURE": False, "SECRET_KEY": "bench"})
     with app.app_context():
-        with db.engine.begin() as connection:
-            meta = sa.MetaData()
-            meta.reflect(connection)
-            meta.drop_all(connection)
-        upgrade()
+        rebuild_schema()
     return app
 
 

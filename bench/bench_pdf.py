@@ -37,9 +37,9 @@ import sqlalchemy as sa
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from flask_migrate import upgrade  # noqa: E402
 
 from postmortem import create_app  # noqa: E402
+from postmortem.diagnostics import rebuild_schema  # noqa: E402
 from postmortem.domain import accounts, components, incidents, updates  # noqa: E402
 from postmortem.domain.exports import builder, pdf, present, service  # noqa: E402
 from postmortem.domain.postmortem import documents  # noqa: E402
@@ -59,11 +59,7 @@ FLASK = str(Path(sys.executable).with_name("flask"))
 def make_app(url: str):
     app = create_app({"SQLALCHEMY_DATABASE_URI": url, "SECRET_KEY": "bench"})
     with app.app_context():
-        with db.engine.begin() as connection:
-            meta = sa.MetaData()
-            meta.reflect(connection)
-            meta.drop_all(connection)
-        upgrade(directory=str(ROOT / "migrations"))
+        rebuild_schema()
     return app
 
 

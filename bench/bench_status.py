@@ -28,14 +28,12 @@ import urllib.request
 from datetime import timedelta
 from pathlib import Path
 
-import sqlalchemy as sa
-
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from flask_migrate import upgrade  # noqa: E402
 
 from postmortem import create_app  # noqa: E402
+from postmortem.diagnostics import rebuild_schema  # noqa: E402
 from postmortem.domain import accounts, components, incidents, updates  # noqa: E402
 from postmortem.domain.status import maintenance  # noqa: E402
 from postmortem.extensions import db  # noqa: E402
@@ -57,11 +55,7 @@ def database(url: str, folder: Path) -> str:
 def seed(url: str) -> None:
     app = create_app({"SQLALCHEMY_DATABASE_URI": url, "SECRET_KEY": "bench"})
     with app.app_context():
-        with db.engine.begin() as connection:
-            meta = sa.MetaData()
-            meta.reflect(connection)
-            meta.drop_all(connection)
-        upgrade()
+        rebuild_schema()
         user = accounts.create_user({"email": "bench@example.com", "role": "admin",
                                      "password": "bench-password-1"})
         slugs = []

@@ -22,3 +22,16 @@ def counting_queries() -> Iterator[dict[str, int]]:
         yield counter
     finally:
         sa.event.remove(db.engine, "before_cursor_execute", count)
+
+
+def rebuild_schema() -> None:
+    """Drop every table of the current app's database and apply the
+    migrations: a scratch database for the tests and the benchmarks (a reused
+    PostgreSQL database may hold an older run's schema)."""
+    from flask_migrate import upgrade
+
+    with db.engine.begin() as connection:
+        meta = sa.MetaData()
+        meta.reflect(connection)
+        meta.drop_all(connection)
+    upgrade()

@@ -10,9 +10,9 @@ import os
 import pytest
 import sqlalchemy as sa
 from flask.testing import FlaskClient
-from flask_migrate import upgrade
 
 from postmortem import create_app
+from postmortem.diagnostics import rebuild_schema
 from postmortem.domain import accounts
 from postmortem.extensions import db
 from tests import factories
@@ -62,12 +62,7 @@ def app(tmp_path_factory):
         "SECRET_KEY": "test-secret",
     })
     with app.app_context():
-        with db.engine.begin() as connection:
-            # A reused PostgreSQL database may hold an older run's schema.
-            meta = sa.MetaData()
-            meta.reflect(connection)
-            meta.drop_all(connection)
-        upgrade()
+        rebuild_schema()
     return app
 
 
