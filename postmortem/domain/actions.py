@@ -8,8 +8,8 @@ import sqlalchemy.orm as so
 
 from postmortem.domain import audit, visibility
 from postmortem.domain.errors import NotFound
-from postmortem.domain.incidents import require_version, save
 from postmortem.domain.values import Fields
+from postmortem.domain.versioning import require_version, save
 from postmortem.domain.vocabulary import ACTION_KINDS, ACTION_STATUSES, PRIORITIES
 from postmortem.extensions import db
 from postmortem.models import ActionItem, Incident, User

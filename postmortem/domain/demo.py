@@ -14,9 +14,18 @@ from collections.abc import Callable
 from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
-from postmortem.domain import actions, components, events, impact, incidents, updates
+from postmortem.domain import (
+    actions,
+    components,
+    events,
+    impact,
+    incident_list,
+    incidents,
+    updates,
+)
 from postmortem.domain.errors import NotFound
 from postmortem.domain.postmortem import demo as postmortem_demo
+from postmortem.domain.visibility import SYSTEM
 from postmortem.extensions import db
 from postmortem.models import Incident, User
 
@@ -238,8 +247,8 @@ def impact_samples() -> list[dict[str, Any]]:
 
 
 def existing() -> Incident | None:
-    return db.session.scalar(incidents.filter_query({"tag": TAG},
-                                                   incidents.SYSTEM).limit(1))
+    return db.session.scalar(incident_list.filter_query({"tag": TAG},
+                                                      SYSTEM).limit(1))
 
 
 def _component(slug: str, name: str, group: str, position: int, description: str,

@@ -7,23 +7,9 @@ import sqlalchemy as sa
 
 from postmortem.domain import audit, components, members, milestones, visibility
 from postmortem.domain.errors import NotFound, ValidationError
-
-# The list and search live in incident_list; these names stay for callers.
-from postmortem.domain.incident_list import (  # noqa: F401
-    FILTERS,
-    SEARCH_WINDOW,
-    clean_filters,
-    filter_query,
-    list_page,
-    with_details,
-)
-
-# Older import sites; these live in modules named for what they are.
-from postmortem.domain.milestones import check_not_future  # noqa: F401
 from postmortem.domain.rendering import render_markdown
 from postmortem.domain.values import Fields
-from postmortem.domain.versioning import require_version, save  # noqa: F401
-from postmortem.domain.visibility import SYSTEM  # noqa: F401  (for callers)
+from postmortem.domain.versioning import require_version, save
 from postmortem.domain.vocabulary import (
     COMPONENT_STATUSES,
     DETECTION_SOURCES,

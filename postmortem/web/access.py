@@ -28,6 +28,12 @@ def init_login(login_manager: LoginManager) -> None:
         return sessions.load(session_key)
 
 
+def me() -> User:
+    """The signed-in user as a plain User, not the Flask-Login proxy: domain
+    functions keep it (created_by, audit rows) past the request."""
+    return current_user._get_current_object()
+
+
 def require_login(bp: Blueprint) -> None:
     """Every view of `bp` needs a signed-in user; with no user at all, setup."""
 

@@ -7,6 +7,7 @@ import pytest
 
 from postmortem.api.v1.openapi import DOCUMENT
 from postmortem.domain import events, incidents, updates
+from postmortem.domain.visibility import SYSTEM
 from postmortem.extensions import db
 from postmortem.models import Component
 from tests import factories
@@ -140,7 +141,7 @@ def test_a_generated_client_title_edit_keeps_severity_and_status(responder_api,
                                  version=incident.version)
     response = responder_api.patch(f"/api/v1/incidents/{incident.id}", json=body)
     assert response.status_code == 200, response.get_json()
-    stored = incidents.get(incident.id, incidents.SYSTEM)
+    stored = incidents.get(incident.id, SYSTEM)
     assert (stored.title, stored.severity, stored.status, stored.is_public) == (
         "Renamed", "SEV1", "resolved", False)
 

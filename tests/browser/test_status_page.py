@@ -2,6 +2,8 @@
 screenshots, axe-core, no JavaScript needed, and the banner embedded in
 another site's page under a strict Content-Security-Policy."""
 
+from datetime import UTC, datetime, timedelta
+
 from axe_playwright_python.sync_playwright import Axe
 from playwright.sync_api import expect
 
@@ -92,8 +94,10 @@ def test_admin_schedules_maintenance_in_the_browser(page, admin):
     page.get_by_role("link", name="Maintenance").click()
     page.get_by_role("link", name="Schedule maintenance").click()
     page.get_by_label("Title").fill("Database upgrade")
-    page.get_by_label("Starts (UTC)").fill("2030-01-05T02:00:00")
-    page.get_by_label("Ends (UTC)").fill("2030-01-05T04:00:00")
+    # A month ahead: maintenance may be planned at most two years ahead.
+    day = (datetime.now(UTC) + timedelta(days=30)).date().isoformat()
+    page.get_by_label("Starts (UTC)").fill(f"{day}T02:00:00")
+    page.get_by_label("Ends (UTC)").fill(f"{day}T04:00:00")
     page.get_by_label("API").check()
     page.get_by_label("Message (Markdown)").fill("Writes pause for **two** minutes.")
     shot(page, "maintenance-new")

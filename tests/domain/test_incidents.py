@@ -3,8 +3,9 @@
 import pytest
 import sqlalchemy as sa
 
-from postmortem.domain import incidents
+from postmortem.domain import incident_list, incidents
 from postmortem.domain.errors import Conflict, ValidationError
+from postmortem.domain.visibility import SYSTEM
 from postmortem.extensions import db
 from postmortem.models import AuditEntry
 from tests import factories
@@ -84,7 +85,7 @@ def test_filters(responder):
     two = factories.incident(responder, title="Slow website", severity="SEV4",
                              started_at=at(60), detected_at=at(61))
     found = lambda **f: [i.id for i in db.session.scalars(  # noqa: E731
-        incidents.filter_query(f, incidents.SYSTEM))]
+        incident_list.filter_query(f, SYSTEM))]
     assert found() == [two.id, one.id]
     assert found(severity="SEV4") == [two.id]
     assert found(component="api") == [one.id]

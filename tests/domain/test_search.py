@@ -1,15 +1,20 @@
 """Full-text search: syntax, ranking, snippets, privacy, index upkeep and the
 plans behind every list and search query, on SQLite and PostgreSQL."""
 
+import importlib.util
+from pathlib import Path
+
 import pytest
+import sqlalchemy as sa
 
 from postmortem.domain import events, incident_list, updates
 from postmortem.domain import query_plans as plans
 from postmortem.domain.errors import ValidationError
-from postmortem.domain.search import engine
+from postmortem.domain.postmortem import documents
+from postmortem.domain.search import engine, index
 from postmortem.domain.search.query import fts5, parse
 from postmortem.extensions import db
-from postmortem.models import IncidentMember
+from postmortem.models import IncidentMember, SearchDocument
 from tests import factories
 from tests.factories import at
 
@@ -218,3 +223,67 @@ def test_facets_follow_edits_of_tags_components_start_and_privacy(responder, vie
                      responder)
     db.session.commit()
     assert listed(viewer, component="api") == (["Older"], 1)
+
+
+def _write_section(pm, body, actor):
+    documents.save_sections(pm, {"version": pm.version, "sections": [
+        {"key": pm.sections[0].key, "body": body}]}, actor)
+    db.session.commit()
+
+
+def test_postmortem_sections_are_searched_and_stay_private(responder, viewer, admin):
+    commander = factories.user("responder")
+    private = factories.incident(admin, title="Ledger drift", is_public=False,
+                                 commander=commander.email)
+    public = factories.incident(responder, title="Queue backlog")
+    # Started (sections and post-mortem in one flush), then written.
+    private_pm = documents.start(private, admin)
+    public_pm = documents.start(public, responder)
+    db.session.commit()
+    _write_section(private_pm, "The quixotic reconciler double-counted.", admin)
+    _write_section(public_pm, "Retries fed a xylophone storm.", responder)
+
+    assert titles("xylophone", viewer) == ["Queue backlog"]
+    assert titles("xylophone", None) == ["Queue backlog"]
+    for allowed in (admin, commander):
+        assert titles("quixotic", allowed) == ["Ledger drift"]
+    for outsider in (viewer, responder, None):
+        assert titles("quixotic", outsider) == []
+
+    _write_section(public_pm, "Retries fed a thundering herd.", responder)
+    assert titles("xylophone", viewer) == []
+    assert titles("thundering", viewer) == ["Queue backlog"]
+
+
+def _migration(name):
+    path = Path(__file__).parents[2] / "migrations" / "versions" / f"{name}.py"
+    spec = importlib.util.spec_from_file_location(f"migration_{name}", path)
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+def _section_documents():
+    return db.session.scalar(sa.select(sa.func.count()).select_from(SearchDocument)
+                             .where(SearchDocument.kind == "section"))
+
+
+def test_sections_written_before_indexing_are_backfilled(responder, admin):
+    incident = factories.incident(responder, title="Cache stampede")
+    pm = documents.start(incident, responder)
+    db.session.commit()
+    _write_section(pm, "A marmalade key expired everywhere at once.", responder)
+    indexed = _section_documents()
+    assert indexed == len(pm.sections)
+
+    # As before sections were searchable: the migration, then rebuild(),
+    # index them again, once each.
+    migration = _migration("0010_section_search")
+    for backfill in (lambda c: c.execute(sa.text(migration.BACKFILL)),
+                     index.rebuild):
+        db.session.execute(sa.delete(SearchDocument)
+                           .where(SearchDocument.kind == "section"))
+        assert titles("marmalade", admin) == []
+        backfill(db.session.connection())
+        assert titles("marmalade", admin) == ["Cache stampede"]
+        assert _section_documents() == indexed

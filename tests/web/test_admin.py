@@ -21,6 +21,19 @@ def _user(email: str) -> User | None:
     return accounts.user_by_email(email)
 
 
+def _sign_out(client) -> None:
+    """Sign out, and check it: a signed-in client's login POST redirects
+    whatever the password, so a later login proves nothing otherwise."""
+    assert client.post("/logout").status_code == 302
+    refused = client.get("/admin/users")
+    assert refused.status_code == 302 and refused.headers["Location"].startswith(
+        "/login")
+
+
+def _signed_in_as(client) -> str:
+    return client.get("/account").get_data(as_text=True)
+
+
 def _tokens() -> list[ApiToken]:
     db.session.expire_all()
     return list(db.session.scalars(sa.select(ApiToken).order_by(ApiToken.id)))
@@ -45,10 +58,11 @@ def test_create_user(as_admin, client):
     grace = _user("grace@example.com")
     assert (grace.name, grace.role, grace.active) == ("Grace", "responder", True)
     assert grace.password_hash != NEW_USER["password"]
-    client.post("/logout")
+    _sign_out(client)
     signed_in = client.post("/login", data={"email": "grace@example.com",
                                             "password": "a fine password"})
     assert signed_in.status_code == 302
+    assert "grace@example.com" in _signed_in_as(client)
 
 
 @pytest.mark.parametrize("change, field, message", [
@@ -88,8 +102,9 @@ def test_edit_role_name_and_reset_password(as_admin, viewer, client):
     assert response.status_code == 302
     stored = _user(viewer.email)
     assert (stored.name, stored.role, stored.active) == ("Vera", "responder", True)
-    client.post("/logout")
+    _sign_out(client)
     login(client, stored, password="brand new secret")
+    assert viewer.email in _signed_in_as(client)
     entry = db.session.scalar(sa.select(AuditEntry).where(
         AuditEntry.action == "user.update"))
     assert entry.changes["role"] == ["viewer", "responder"]
@@ -97,11 +112,16 @@ def test_edit_role_name_and_reset_password(as_admin, viewer, client):
 
 
 def test_empty_password_keeps_the_old_one(as_admin, viewer, client):
-    as_admin.post(f"/admin/users/{viewer.id}/edit", data={
-        "email": viewer.email, "name": viewer.name, "role": "viewer",
+    old_hash = viewer.password_hash
+    response = as_admin.post(f"/admin/users/{viewer.id}/edit", data={
+        "email": viewer.email, "name": "Vera", "role": "viewer",
         "password": "", "active": "y"})
-    client.post("/logout")
+    assert response.status_code == 302
+    stored = _user(viewer.email)
+    assert (stored.name, stored.password_hash) == ("Vera", old_hash)
+    _sign_out(client)
     login(client, viewer)  # the factory password still works
+    assert viewer.email in _signed_in_as(client)
 
 
 def test_deactivate_another_user(as_admin, responder, app):

@@ -6,7 +6,7 @@ from flask import request, url_for
 
 from postmortem.api.v1 import api_user, bp, created, json_body, per_page
 from postmortem.api.v1 import serializers as out
-from postmortem.domain import incidents
+from postmortem.domain import incident_list, incidents
 from postmortem.domain.errors import ValidationError
 from postmortem.domain.incident_list import ListPage
 from postmortem.extensions import db
@@ -17,7 +17,7 @@ def list_request(args: Any) -> tuple[dict[str, Any], int]:
     errors: dict[str, str] = {}
     filters: dict[str, Any] = {}
     try:
-        filters = incidents.clean_filters(args)
+        filters = incident_list.clean_filters(args)
     except ValidationError as exc:
         errors |= exc.fields
     size = per_page(args, errors)
@@ -32,13 +32,13 @@ def list_incidents():
     by cursor like the web list."""
     user = api_user()
     filters, size = list_request(request.args)
-    return list_body(incidents.list_page(filters, user, size), request.args)
+    return list_body(incident_list.list_page(filters, user, size), request.args)
 
 
 def list_body(result: ListPage, args: Any) -> dict[str, Any]:
     """One page, with links to the pages either side. `total` is null when
     counting stopped early; `total_more_than` then says how far it got."""
-    kept = {k: args[k] for k in (*incidents.FILTERS, "per_page")
+    kept = {k: args[k] for k in (*incident_list.FILTERS, "per_page")
             if k not in ("page", "cursor") and args.get(k)}
 
     def link(cursor: str | None) -> str | None:

@@ -9,7 +9,6 @@ from flask import request, url_for
 from postmortem.api.v1 import api_user, bp, commit_and_answer, created, json_body
 from postmortem.domain import incidents
 from postmortem.domain.errors import NotFound, ValidationError
-from postmortem.domain.incidents import require_version
 from postmortem.domain.postmortem import (
     documents,
     draft,
@@ -18,6 +17,7 @@ from postmortem.domain.postmortem import (
     templates,
     workflow,
 )
+from postmortem.domain.versioning import require_version
 from postmortem.extensions import db
 from postmortem.models import Incident, Postmortem, User
 

@@ -7,10 +7,10 @@ import sqlalchemy as sa
 
 from postmortem.domain import audit
 from postmortem.domain.errors import Conflict, NotFound, ValidationError
-from postmortem.domain.incidents import require_version, save
 from postmortem.domain.postmortem import revisions
 from postmortem.domain.postmortem import templates as template_domain
 from postmortem.domain.postmortem.rendering import markdown_problem, unknown_markers
+from postmortem.domain.versioning import require_version, save
 from postmortem.extensions import db
 from postmortem.models import (
     Incident,

@@ -7,10 +7,10 @@ import sqlalchemy as sa
 
 from postmortem.domain import audit
 from postmortem.domain.errors import Conflict, NotFound, ValidationError
-from postmortem.domain.incidents import require_version, save
 from postmortem.domain.postmortem.blocks import BLOCK_NAMES
 from postmortem.domain.postmortem.rendering import markdown_problem, unknown_markers
 from postmortem.domain.values import Fields
+from postmortem.domain.versioning import require_version, save
 from postmortem.extensions import db
 from postmortem.models import Postmortem, PostmortemTemplate, TemplateSection, User
 

@@ -14,8 +14,8 @@ import sqlalchemy as sa
 
 from postmortem.domain import audit, visibility
 from postmortem.domain.errors import Conflict, Forbidden, NotFound, ValidationError
-from postmortem.domain.incidents import save
 from postmortem.domain.postmortem import blocks, documents, readiness
+from postmortem.domain.versioning import save
 from postmortem.extensions import db
 from postmortem.models import (
     Postmortem,

@@ -2,8 +2,8 @@
 same transaction) as the rows whose text they copy.
 
 Every searchable text is one `Source`: a model and the attributes whose text
-is indexed. Adding a kind of document (post-mortem sections, say) is one more
-line in `SOURCES`; the migration or `rebuild()` fills it for existing rows.
+is indexed. Adding a kind of document is one more line in `SOURCES`; a
+migration or `rebuild()` fills it for existing rows.
 """
 
 from collections.abc import Iterable
@@ -18,6 +18,8 @@ from postmortem.models import (
     Incident,
     IncidentFacet,
     IncidentLabel,
+    Postmortem,
+    PostmortemSection,
     SearchDocument,
     StatusUpdate,
     TimelineEvent,
@@ -29,8 +31,20 @@ class Source:
     kind: str
     model: type
     fields: tuple[str, ...]
-    # The column naming the incident a row belongs to.
+    # The column naming the incident a row belongs to: on the row itself, or,
+    # when `parent` is set, on the parent row named by the row's `parent_attr`
+    # (a post-mortem section belongs to its post-mortem's incident).
     incident_attr: str = "incident_id"
+    parent: type | None = None
+    parent_attr: str = ""
+
+    def incident_sql(self) -> sa.ColumnElement[int]:
+        """The incident id of each row of `model`, in SQL."""
+        if self.parent is None:
+            return getattr(self.model, self.incident_attr)
+        return (sa.select(getattr(self.parent, self.incident_attr))
+                .where(self.parent.id == getattr(self.model, self.parent_attr))
+                .scalar_subquery())
 
     def text(self, row: Any) -> str:
         return " ".join(getattr(row, name) or "" for name in self.fields)
@@ -52,6 +66,8 @@ SOURCES: tuple[Source, ...] = (
     Source("incident", Incident, ("title", "summary"), "id"),
     Source("update", StatusUpdate, ("message",)),
     Source("event", TimelineEvent, ("text",)),
+    Source("section", PostmortemSection, ("body",),
+           parent=Postmortem, parent_attr="postmortem_id"),
 )
 # What moves an incident's list facets (components, tags, start time).
 FACET_MODELS = (Incident, AffectedComponent, IncidentLabel)
@@ -67,9 +83,24 @@ def _source(row: Any) -> Source | None:
     return None
 
 
+def _incident_of(connection: sa.Connection, source: Source, row: Any,
+                 known: dict[tuple[type, int], int]) -> int:
+    if source.parent is None:
+        return getattr(row, source.incident_attr)
+    # Asked of the database, not of a relationship: lazy loads have no place
+    # inside a flush. One query per parent row and flush.
+    key = (source.parent, getattr(row, source.parent_attr))
+    if key not in known:
+        known[key] = connection.scalar(
+            sa.select(getattr(source.parent, source.incident_attr))
+            .where(source.parent.id == key[1]))
+    return known[key]
+
+
 def _write_documents(connection: sa.Connection, session: so.Session) -> None:
     gone: list[tuple[str, int]] = []
     fresh: list[dict[str, Any]] = []
+    known: dict[tuple[type, int], int] = {}
     for row in session.deleted:
         if source := _source(row):
             gone.append((source.kind, row.id))
@@ -78,7 +109,7 @@ def _write_documents(connection: sa.Connection, session: so.Session) -> None:
         if source is None or (row not in session.new and not source.changed(row)):
             continue
         gone.append((source.kind, row.id))
-        fresh.append({"incident_id": getattr(row, source.incident_attr),
+        fresh.append({"incident_id": _incident_of(connection, source, row, known),
                       "kind": source.kind, "ref_id": row.id,
                       "body": source.text(row)})
     if gone:
@@ -167,7 +198,7 @@ def rebuild(connection: sa.Connection, incident_ids: list[int] | None = None) ->
         connection.execute(facets.delete().where(
             facets.c.incident_id.in_(incident_ids)))
     for source in SOURCES:
-        incident_col = getattr(source.model, source.incident_attr)
+        incident_col = source.incident_sql()
         select = (sa.select(incident_col, sa.literal(source.kind),
                             source.model.id, source.text_sql())
                   .where(incident_col.in_(sa.select(Incident.id)

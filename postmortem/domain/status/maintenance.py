@@ -13,9 +13,9 @@ import sqlalchemy as sa
 
 from postmortem.domain import audit, components
 from postmortem.domain.errors import NotFound, ValidationError
-from postmortem.domain.incidents import require_version, save
 from postmortem.domain.rendering import render_markdown
 from postmortem.domain.values import Fields
+from postmortem.domain.versioning import require_version, save
 from postmortem.extensions import db
 from postmortem.models import Maintenance, MaintenanceUpdate, User
 from postmortem.models.maintenance import MAINTENANCE_STATUSES

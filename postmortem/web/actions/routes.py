@@ -9,15 +9,14 @@ from flask import (
     request,
     url_for,
 )
-from flask_login import current_user
 
 from postmortem.domain import actions, incidents
 from postmortem.domain.errors import Conflict, ValidationError
 from postmortem.domain.vocabulary import ACTION_STATUSES
 from postmortem.extensions import db
-from postmortem.models import ActionItem, User
+from postmortem.models import ActionItem
 from postmortem.models.types import utcnow
-from postmortem.web.access import require_login, role_required
+from postmortem.web.access import me, require_login, role_required
 from postmortem.web.actions.forms import ActionItemForm, StatusForm
 from postmortem.web.auth.urls import MAX_ID, safe_next
 from postmortem.web.forms import apply_errors, submit
@@ -32,19 +31,16 @@ def incident_path(incident_id: int, anchor: str | None = None) -> str:
     return url_for("incidents.show", incident_id=incident_id, _anchor=anchor)
 
 
-def _me() -> User:
-    return current_user._get_current_object()
-
 
 @bp.get("/actions")
 def index():
     """Open action items across incidents, overdue and soonest due first."""
     owner = request.args.get("owner", "").strip()[:120] or None
     page = min(max(request.args.get("page", 1, type=int), 1), 100_000)
-    items = db.paginate(actions.open_items_query(owner, _me()), page=page,
+    items = db.paginate(actions.open_items_query(owner, me()), page=page,
                         per_page=current_app.config["PAGE_SIZE"], error_out=False)
     return render_template("actions/index.html", items=items, owner=owner,
-                           owners=actions.open_owners(_me()), today=utcnow().date(),
+                           owners=actions.open_owners(me()), today=utcnow().date(),
                            status_form=StatusForm())
 
 
@@ -52,7 +48,7 @@ def index():
 @role_required("responder")
 def new(incident_id: int):
     """The form to add an action item to an incident."""
-    incident = incidents.get(incident_id, _me())
+    incident = incidents.get(incident_id, me())
     return render_template("actions/new.html", incident=incident,
                            form=ActionItemForm())
 
@@ -61,10 +57,10 @@ def new(incident_id: int):
 @role_required("responder")
 def create(incident_id: int):
     """Add an action item; bad input comes back on the form page, text kept."""
-    incident = incidents.get(incident_id, _me())
+    incident = incidents.get(incident_id, me())
     form = ActionItemForm()
     saved, _item = submit(
-        form, lambda: actions.create(incident, form.values(), _me()),
+        form, lambda: actions.create(incident, form.values(), me()),
         lambda item: f"Added action item “{item.title}”.")
     if saved:
         return redirect(incident_path(incident.id, "action-items"))
@@ -75,12 +71,12 @@ def create(incident_id: int):
 @role_required("responder")
 def edit(item_id: int):
     """Edit an action item; a stale save keeps the typed text and says why."""
-    item = actions.get(item_id, _me())
+    item = actions.get(item_id, me())
     form = ActionItemForm(obj=item)
     status = 200
     if form.validate_on_submit():
         try:
-            actions.update(item, form.values() | {"version": form.version.data}, _me())
+            actions.update(item, form.values() | {"version": form.version.data}, me())
             db.session.commit()
         except Conflict as exc:
             status = _explain_conflict(form, item, exc)
@@ -109,13 +105,13 @@ def _explain_conflict(form: ActionItemForm, item: ActionItem, exc: Conflict) -> 
 @role_required("responder")
 def change_status(item_id: int):
     """Move an action item to another status (start, complete, reopen)."""
-    item = actions.get(item_id, _me())
+    item = actions.get(item_id, me())
     form = StatusForm()
     if not form.validate_on_submit():
         allowed = ", ".join(ACTION_STATUSES)
         raise ValidationError({"status": f"must be one of: {allowed}"},
                               f"The status must be one of: {allowed}.")
-    actions.update(item, {"status": form.status.data}, _me())
+    actions.update(item, {"status": form.status.data}, me())
     db.session.commit()
     flash(f"“{item.title}” is now {form.status.data.replace('_', ' ')}.", "success")
     back = incident_path(item.incident_id, "action-items")

@@ -17,7 +17,7 @@ from postmortem.domain import audit as audit_log
 from postmortem.domain.errors import ValidationError
 from postmortem.extensions import db
 from postmortem.models import User
-from postmortem.web.access import require_login, role_required
+from postmortem.web.access import me, require_login, role_required
 from postmortem.web.admin.forms import TokenForm, UserEditForm, UserForm
 from postmortem.web.auth.routes import sign_in
 from postmortem.web.auth.urls import MAX_ID
@@ -26,9 +26,6 @@ from postmortem.web.forms import apply_errors, form_status, submit
 bp = Blueprint("admin", __name__, url_prefix="/admin")
 require_login(bp)
 
-
-def _me() -> User:
-    return current_user._get_current_object()
 
 
 @bp.get("/users")
@@ -44,7 +41,7 @@ def create_user():
     """Add a user with a role and a first password."""
     form = UserForm()
     saved, _user = submit(
-        form, lambda: accounts.create_user(form.values(), actor=_me()),
+        form, lambda: accounts.create_user(form.values(), actor=me()),
         lambda user: f"Added {user.role} {user.email}.")
     if saved:
         return redirect(url_for(".users"))
@@ -59,10 +56,10 @@ def edit_user(user_id: int):
     user = db.get_or_404(User, user_id)
     form = UserEditForm(obj=user)
     saved, _user = submit(form, lambda: accounts.update_user(user, form.values(),
-                                                             actor=_me()),
+                                                             actor=me()),
                           f"Saved {user.email}.")
     if saved:
-        if user.id == _me().id and form.password.data:
+        if user.id == me().id and form.password.data:
             sign_in(user)  # a new password ended every session, this one too
         return redirect(url_for(".users"))
     return render_template("admin/user_form.html", form=form,
@@ -75,7 +72,7 @@ def tokens():
     form = TokenForm()
     if form.validate_on_submit():
         try:
-            token, plain = accounts.create_token(_me(), form.name.data, actor=_me())
+            token, plain = accounts.create_token(me(), form.name.data, actor=me())
         except ValidationError as exc:
             apply_errors(form, exc)
         else:
@@ -87,13 +84,13 @@ def tokens():
             return response
     everyone = accounts.all_tokens() if current_user.has_role("admin") else None
     return render_template("admin/tokens.html", form=form, everyone=everyone,
-                           own=accounts.tokens_of(_me())), form_status(form)
+                           own=accounts.tokens_of(me())), form_status(form)
 
 
 @bp.post(f"/tokens/<int(max={MAX_ID}):token_id>/revoke")
 def revoke_token(token_id: int):
     """Revoke a token: yours, or anyone's for an admin."""
-    token = accounts.revoke_token(token_id, _me())
+    token = accounts.revoke_token(token_id, me())
     db.session.commit()
     flash(f"Revoked token {token.name} ({token.prefix}…).", "success")
     return redirect(url_for(".tokens"))

@@ -10,6 +10,7 @@ from postmortem.domain.errors import ValidationError
 from postmortem.extensions import db
 from postmortem.models import User
 from postmortem.models.types import utcnow
+from postmortem.web.access import me
 from postmortem.web.auth.forms import (
     LoginForm,
     PasswordChangeForm,
@@ -115,15 +116,15 @@ def change_password():
     """Change your password; every other session ends, this one goes on."""
     form = PasswordChangeForm()
     if form.validate_on_submit():
-        me = current_user._get_current_object()
+        user = me()
         try:
-            accounts.change_password(me, form.current_password.data,
+            accounts.change_password(user, form.current_password.data,
                                      form.new_password.data)
         except ValidationError as exc:
             db.session.rollback()
             apply_errors(form, exc)
         else:
-            sign_in(me)
+            sign_in(user)
             flash("Password changed. Every other session is signed out.", "success")
             return redirect(url_for(".account"))
     return _account_page(form, form_status(form))
@@ -134,7 +135,7 @@ def change_password():
 def sign_out_everywhere():
     """End every session of yours, this one included."""
     if SignOutEverywhereForm().validate_on_submit():
-        sessions.end_all(current_user._get_current_object())
+        sessions.end_all(me())
         db.session.commit()
         logout_user()
         flash("Signed out everywhere.", "info")

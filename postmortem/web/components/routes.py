@@ -3,12 +3,11 @@
 from itertools import groupby
 
 from flask import Blueprint, flash, redirect, render_template, url_for
-from flask_login import current_user
 
 from postmortem.domain import components
 from postmortem.extensions import db
 from postmortem.models import Component
-from postmortem.web.access import require_login, role_required
+from postmortem.web.access import me, require_login, role_required
 from postmortem.web.auth.urls import MAX_ID
 from postmortem.web.components.forms import ComponentForm, DeleteForm
 from postmortem.web.forms import form_status, submit
@@ -16,9 +15,6 @@ from postmortem.web.forms import form_status, submit
 bp = Blueprint("components", __name__, url_prefix="/components")
 require_login(bp)
 
-
-def _me():
-    return current_user._get_current_object()
 
 
 @bp.get("")
@@ -36,7 +32,7 @@ def create():
     """Add a component."""
     form = ComponentForm()
     saved, _component = submit(
-        form, lambda: components.create_component(form.values(), _me()),
+        form, lambda: components.create_component(form.values(), me()),
         lambda component: f"Added component {component.name}.")
     if saved:
         return redirect(url_for(".index"))
@@ -51,7 +47,7 @@ def edit(component_id: int):
     component = db.get_or_404(Component, component_id)
     form = ComponentForm(obj=component)
     saved, _component = submit(
-        form, lambda: components.update_component(component, form.values(), _me()),
+        form, lambda: components.update_component(component, form.values(), me()),
         lambda component: f"Saved component {component.name}.")
     if saved:
         return redirect(url_for(".index"))
@@ -66,7 +62,7 @@ def delete(component_id: int):
     component = db.get_or_404(Component, component_id)
     form = DeleteForm()
     if form.validate_on_submit():
-        components.delete_component(component, current_user._get_current_object())
+        components.delete_component(component, me())
         db.session.commit()
         flash(f"Deleted component {component.name}.", "success")
         return redirect(url_for(".index"))

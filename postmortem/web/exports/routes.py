@@ -17,7 +17,7 @@ from postmortem.domain import accounts, incidents
 from postmortem.domain.errors import DomainError
 from postmortem.domain.exports import importer, service
 from postmortem.extensions import db
-from postmortem.web.access import role_required
+from postmortem.web.access import me, role_required
 from postmortem.web.errors import json_error
 from postmortem.web.exports.forms import ImportForm
 from postmortem.web.forms import apply_errors, form_status
@@ -48,7 +48,7 @@ def authenticate():
         if not accounts.has_users():
             return redirect(url_for("auth.setup"))
         return redirect(url_for("auth.login", next=request.full_path))
-    g.export_user = current_user._get_current_object()
+    g.export_user = me()
     return None
 
 

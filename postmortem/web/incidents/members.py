@@ -1,15 +1,14 @@
 """Adding and removing the people who may see a private incident."""
 
 from flask import Blueprint, flash, redirect, url_for
-from flask_login import current_user
 from flask_wtf import FlaskForm
 from wtforms import SelectField
 
 from postmortem.domain import incidents, members
 from postmortem.domain.errors import DomainError
 from postmortem.extensions import db
-from postmortem.models import Incident, User
-from postmortem.web.access import require_login, role_required
+from postmortem.models import Incident
+from postmortem.web.access import me, require_login, role_required
 from postmortem.web.auth.urls import MAX_ID
 
 bp = Blueprint("members", __name__)
@@ -37,9 +36,6 @@ def member_forms(incident: Incident) -> dict:
             "members": members.of(incident)}
 
 
-def _me() -> User:
-    return current_user._get_current_object()
-
 
 def _back(incident_id: int):
     return redirect(url_for("incidents.show", incident_id=incident_id,
@@ -50,11 +46,11 @@ def _back(incident_id: int):
 @role_required("responder")
 def add(incident_id: int):
     """Add someone to an incident you can see."""
-    incident = incidents.get(incident_id, _me())
+    incident = incidents.get(incident_id, me())
     form = MemberForm(prefix="member")
     if form.validate_on_submit():
         try:
-            member = members.add(incident, {"email": form.email.data}, _me())
+            member = members.add(incident, {"email": form.email.data}, me())
         except DomainError as exc:
             db.session.rollback()
             flash(" ".join(exc.fields.values()) or exc.message, "error")
@@ -68,9 +64,9 @@ def add(incident_id: int):
 @role_required("responder")
 def remove(incident_id: int, user_id: int):
     """Take someone off an incident."""
-    incident = incidents.get(incident_id, _me())
+    incident = incidents.get(incident_id, me())
     if RemoveForm(prefix="member-remove").validate_on_submit():
-        members.remove(incident, user_id, _me())
+        members.remove(incident, user_id, me())
         db.session.commit()
         flash("Removed from the incident.", "success")
     if not _still_visible(incident_id):
@@ -81,7 +77,7 @@ def remove(incident_id: int, user_id: int):
 def _still_visible(incident_id: int) -> bool:
     """Someone who took themselves off a private incident no longer sees it."""
     try:
-        incidents.get(incident_id, _me())
+        incidents.get(incident_id, me())
     except DomainError:
         return False
     return True

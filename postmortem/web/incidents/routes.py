@@ -19,6 +19,7 @@ from postmortem.domain import (
     components,
     events,
     impact,
+    incident_list,
     incident_page,
     incidents,
     update_templates,
@@ -44,19 +45,19 @@ def index():
     a time."""
     form = forms.filter_form(request.args, components.list_components())
     try:
-        filters = incidents.clean_filters(request.args)
+        filters = incident_list.clean_filters(request.args)
     except ValidationError as exc:
         apply_errors(form, exc)
         return render_template("incidents/index.html", form=form, result=None,
                                rows=[], args={},
-                               search_window=incidents.SEARCH_WINDOW), 400
-    result = incidents.list_page(filters, current_user,
+                               search_window=incident_list.SEARCH_WINDOW), 400
+    result = incident_list.list_page(filters, current_user,
                                  current_app.config["PAGE_SIZE"])
-    args = {k: request.args[k] for k in incidents.FILTERS
+    args = {k: request.args[k] for k in incident_list.FILTERS
             if k not in ("page", "cursor") and request.args.get(k)}
     return render_template("incidents/index.html", form=form, result=result,
                            rows=incident_page.list_rows(result.items), args=args,
-                           search_window=incidents.SEARCH_WINDOW)
+                           search_window=incident_list.SEARCH_WINDOW)
 
 
 @bp.route("/incidents/new", methods=["GET", "POST"])

@@ -9,7 +9,6 @@ from flask_login import current_user
 
 from postmortem.domain import incidents
 from postmortem.domain.errors import Conflict, DomainError, ValidationError
-from postmortem.domain.incidents import require_version
 from postmortem.domain.postmortem import (
     documents,
     draft,
@@ -19,6 +18,7 @@ from postmortem.domain.postmortem import (
     templates,
     workflow,
 )
+from postmortem.domain.versioning import require_version
 from postmortem.extensions import db
 from postmortem.models import Incident, Postmortem
 from postmortem.web.access import require_login, role_required

@@ -8,7 +8,7 @@ from postmortem.domain.errors import Conflict
 from postmortem.domain.status import maintenance as maintenances
 from postmortem.domain.status.overview import ordered_components
 from postmortem.models.types import utcnow
-from postmortem.web.access import require_login, role_required
+from postmortem.web.access import me, require_login, role_required
 from postmortem.web.auth.urls import MAX_ID
 from postmortem.web.forms import apply_errors, form_status, submit
 from postmortem.web.status.forms import MaintenanceForm, MaintenanceUpdateForm
@@ -17,9 +17,6 @@ bp = Blueprint("maintenance", __name__, url_prefix="/maintenance")
 require_login(bp)
 ONE = f"/<int(max={MAX_ID}):maintenance_id>"
 
-
-def _me():
-    return current_user._get_current_object()
 
 
 def _form(**kwargs) -> MaintenanceForm:
@@ -43,7 +40,7 @@ def create():
     """Schedule a maintenance window."""
     form = _form()
     saved, window = submit(form, lambda: maintenances.schedule(form.values(True),
-                                                               _me()),
+                                                               me()),
                            "Maintenance scheduled; it is on the status page.")
     if saved:
         return redirect(url_for(".show", maintenance_id=window.id))
@@ -62,7 +59,7 @@ def edit(maintenance_id: int):
         form.version.data = str(window.version)
     try:
         saved, _w = submit(form, lambda: maintenances.edit(window, form.values(False),
-                                                           _me()),
+                                                           me()),
                            "Maintenance saved.")
     except Conflict as exc:
         apply_errors(form, exc)
@@ -85,7 +82,7 @@ def show(maintenance_id: int):
     if not form.is_submitted():
         form.status.data = maintenances.effective_status(window, utcnow())
     saved, _update = submit(form, lambda: maintenances.post_update(
-        window, form.values(), _me()), "Update posted.")
+        window, form.values(), me()), "Update posted.")
     if saved:
         return redirect(url_for(".show", maintenance_id=maintenance_id))
     return render_template("status/maintenance/show.html", window=window, form=form,
