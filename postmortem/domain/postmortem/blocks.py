@@ -109,7 +109,7 @@ def _table(name: str, caption: str, head: Iterable[str],
     # The wrapper scrolls a wide table on a phone instead of the whole page;
     # focusable and named so keyboard and screen-reader users can scroll it.
     return Markup(  # noqa: S704  (every value escaped above)
-        f'<div class="pm-table-wrap" role="region" tabindex="0" '
+        f'<div class="pm-table-wrap" role="group" tabindex="0" '
         f'aria-label="{escape(caption)}"><table class="pm-block pm-{name}">'
         f"<caption>{escape(caption)}</caption>"
         f"<thead><tr>{cells}</tr></thead><tbody>{body}</tbody></table></div>")
@@ -183,7 +183,7 @@ def impact_chart_html(incident: Incident) -> Markup:
     `hidden` so the PDF (print.css knows nothing of it) draws only the wide
     one; the screen stylesheets swap them on narrow screens."""
     samples = impact.for_incident(incident)
-    wide = charts.impact_chart(samples, incident)
+    wide = charts.impact_chart(samples, incident, width=charts.WIDE_WIDTH)
     narrow = charts.impact_chart(samples, incident, width=charts.NARROW_WIDTH,
                                  narrow=True)
     return Markup(
