@@ -218,3 +218,15 @@ def test_a_vanished_render_is_rendered_again(app, client, world, admin, recheck)
     response = client.get("/status/banner.json")
     assert response.status_code == 200 and response.get_json()["active"] is True
     serve.recent.items.clear()
+
+
+def test_active_incident_without_updates_still_shows_its_status(client, admin):
+    from tests import factories
+    factories.incident(admin, title="Logins slow", is_public=True)
+    html = client.get("/status").get_data(as_text=True)
+    notice = html[html.index("Logins slow"):]
+    notice = notice[:notice.index("</section>")]
+    assert '<strong class="update-status">Investigating</strong>' in notice
+    # Every status page has the app's favicon, like the signed-in pages.
+    assert 'rel="icon"' in html
+    assert 'rel="icon"' in client.get("/status/incidents/999999").get_data(as_text=True)

@@ -82,3 +82,20 @@ def test_signed_out_users_go_to_login(client):
     factories.user("admin")
     response = client.get("/maintenance")
     assert response.status_code == 302 and "/login" in response.headers["Location"]
+
+
+def test_times_are_24_hour_utc_text_like_the_incident_forms(as_admin):
+    # datetime-local shows the browser's AM/PM picker; the app writes UTC
+    # as YYYY-MM-DD HH:MM everywhere.
+    factories.component("API", slug="api")
+    page = as_admin.get("/maintenance/new").get_data(as_text=True)
+    assert 'type="datetime-local"' not in page
+    assert 'placeholder="YYYY-MM-DD HH:MM"' in page
+    later = utcnow() + timedelta(days=2)
+    response = schedule(as_admin, scheduled_for=later.strftime("%Y-%m-%d 14:30"),
+                        scheduled_until=later.strftime("%Y-%m-%d 16:00"))
+    assert response.status_code == 302
+    window = db.session.scalars(sa.select(Maintenance)).one()
+    assert (window.scheduled_for.hour, window.scheduled_for.minute) == (14, 30)
+    edit = as_admin.get(f"/maintenance/{window.id}/edit").get_data(as_text=True)
+    assert f'value="{later:%Y-%m-%d} 14:30"' in edit

@@ -106,9 +106,11 @@ def _table(name: str, caption: str, head: Iterable[str],
     body = "".join(
         "<tr>" + "".join(f"<td>{escape(c)}</td>" for c in row) + "</tr>"
         for row in rows)
-    # The wrapper scrolls a wide table on a phone instead of the whole page.
+    # The wrapper scrolls a wide table on a phone instead of the whole page;
+    # focusable and named so keyboard and screen-reader users can scroll it.
     return Markup(  # noqa: S704  (every value escaped above)
-        f'<div class="pm-table-wrap"><table class="pm-block pm-{name}">'
+        f'<div class="pm-table-wrap" role="group" tabindex="0" '
+        f'aria-label="{escape(caption)}"><table class="pm-block pm-{name}">'
         f"<caption>{escape(caption)}</caption>"
         f"<thead><tr>{cells}</tr></thead><tbody>{body}</tbody></table></div>")
 
@@ -176,8 +178,19 @@ def action_items_html(rows: list[dict[str, Any]]) -> Markup:
 
 
 def impact_chart_html(incident: Incident) -> Markup:
-    svg = charts.impact_chart(impact.for_incident(incident), incident)
-    return Markup('<figure class="pm-block pm-impact-chart">{}</figure>').format(svg)
+    """The chart laid out twice, as on the incident page: the wide one, and one
+    stacked for a phone so its axis text stays readable. The phone layout is
+    `hidden` so the PDF (print.css knows nothing of it) draws only the wide
+    one; the screen stylesheets swap them on narrow screens."""
+    samples = impact.for_incident(incident)
+    wide = charts.impact_chart(samples, incident, width=charts.WIDE_WIDTH)
+    narrow = charts.impact_chart(samples, incident, width=charts.NARROW_WIDTH,
+                                 narrow=True)
+    return Markup(
+        '<figure class="pm-block pm-impact-chart">'
+        '<div class="impact-chart-wide">{}</div>'
+        '<div class="impact-chart-narrow" hidden>{}</div></figure>'
+    ).format(wide, narrow)
 
 
 HTML = {"timeline": timeline_html, "impact": impact_html,

@@ -29,8 +29,13 @@ def member_forms(incident: Incident) -> dict:
     """The add form (its choices: who is not a member yet) and the remove
     form, for the incident page's members section."""
     form = MemberForm(prefix="member", formdata=None)
-    form.email.choices = [(u.email, f"{u.display_name} ({u.email}, {u.role})")
-                          for u in members.candidates(incident)]
+    # Grouped by role, so each option is only "Name (email)": with the role
+    # in it too, the option did not fit the side column and was cut off.
+    choices: dict[str, list[tuple[str, str]]] = {}
+    for u in members.candidates(incident):
+        choices.setdefault(f"{u.role.capitalize()}s", []).append(
+            (u.email, f"{u.display_name} ({u.email})"))
+    form.email.choices = choices
     return {"add": form, "remove": RemoveForm(prefix="member-remove",
                                               formdata=None),
             "members": members.of(incident)}

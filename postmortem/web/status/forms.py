@@ -13,7 +13,7 @@ from wtforms import (
 from wtforms.validators import DataRequired, Length
 
 from postmortem.models.maintenance import MAINTENANCE_STATUSES
-from postmortem.web.forms import UTCDateTimeField
+from postmortem.web.incidents.fields import UTCTimeField
 
 
 class CheckboxesField(SelectMultipleField):
@@ -27,8 +27,8 @@ class CheckboxesField(SelectMultipleField):
 
 class MaintenanceForm(FlaskForm):
     title = StringField("Title", validators=[DataRequired(), Length(max=200)])
-    scheduled_for = UTCDateTimeField("Starts (UTC)", validators=[DataRequired()])
-    scheduled_until = UTCDateTimeField("Ends (UTC)", validators=[DataRequired()])
+    scheduled_for = UTCTimeField("Starts (UTC)", validators=[DataRequired()])
+    scheduled_until = UTCTimeField("Ends (UTC)", validators=[DataRequired()])
     components = CheckboxesField("Components under maintenance")
     message = TextAreaField("Message (Markdown)", validators=[Length(max=20_000)])
     version = HiddenField()
@@ -49,7 +49,7 @@ class MaintenanceUpdateForm(FlaskForm):
         SelectChoice(s, s.replace("_", " ").capitalize())
         for s in MAINTENANCE_STATUSES])
     message = TextAreaField("Message (Markdown)", validators=[Length(max=20_000)])
-    posted_at = UTCDateTimeField("Posted at (UTC)")
+    posted_at = UTCTimeField("Posted at (UTC)")
 
     def values(self) -> dict:
         data = {"status": self.status.data, "message": self.message.data or ""}
