@@ -3,6 +3,7 @@ unchanged document from the export cache, or a fresh rendering."""
 
 import hashlib
 from dataclasses import dataclass
+from pathlib import Path
 
 import sqlalchemy as sa
 from sqlalchemy.exc import IntegrityError
@@ -20,6 +21,21 @@ class Format:
     mimetype: str
     extension: str
 
+
+def _code_digest() -> str:
+    """A digest of what renders exports (this package and the print
+    templates and styles): a deploy that changes how an export looks must not
+    serve renderings cached by the old code."""
+    here = Path(__file__).resolve().parent
+    files = sorted([*here.glob("*.py"),
+                    *(here.parents[2] / "templates" / "pdf").glob("*")])
+    digest = hashlib.sha256()
+    for path in files:
+        digest.update(path.name.encode() + b"\0" + path.read_bytes())
+    return digest.hexdigest()
+
+
+RENDERER_CODE = _code_digest()
 
 FORMATS = {
     "pdf": Format("pdf", "application/pdf", "pdf"),
@@ -66,7 +82,9 @@ def export(pm: Postmortem, fmt: str, variant: str | None = None) -> bytes:
             and pm.approved_pdf:
         return pm.approved_pdf
     document = builder.build(pm)
-    key, fingerprint = _cache_key(fmt, variant), document.fingerprint()
+    key = _cache_key(fmt, variant)
+    fingerprint = hashlib.sha256(
+        (document.fingerprint() + RENDERER_CODE).encode()).hexdigest()
     cached = db.session.scalar(sa.select(ExportCache).where(
         ExportCache.postmortem_id == pm.id, ExportCache.fmt == key))
     if cached is not None and cached.fingerprint == fingerprint:
