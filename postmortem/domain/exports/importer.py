@@ -351,9 +351,19 @@ def _read_hand_written(parsed: Parsed, meta: dict, incident_raw: dict) -> None:
                           "`started_at:` in the front matter or a timeline with "
                           "times")
         parsed.incident["started_at"] = min(e["occurred_at"] for e in parsed.events)
+    # A post-mortem describes a past incident: unless the file says otherwise
+    # it comes in resolved (never a live incident on the status page) and
+    # private (the importer, admins and its commander see it; the importer
+    # is kept as a member by `incidents.declare`).
+    parsed.incident.setdefault("is_public", False)
     if "status" not in parsed.incident:
-        parsed.incident["status"] = "resolved" if parsed.incident.get(
-            "resolved_at") else "investigating"
+        parsed.incident["status"] = "resolved"
+        if not parsed.incident.get("resolved_at"):
+            # The timeline's events are parsed, aware times; without them
+            # the start is the only time the file gives.
+            parsed.incident["resolved_at"] = max(
+                (e["occurred_at"] for e in parsed.events),
+                default=parsed.incident["started_at"])
 
 
 def _prefixed(exc: ValidationError, prefix: str) -> ValidationError:
