@@ -238,8 +238,10 @@ def impact_samples() -> list[dict[str, Any]]:
 
 
 def existing() -> Incident | None:
-    return db.session.scalar(incidents.filter_query({"tag": TAG},
-                                                   incidents.SYSTEM).limit(1))
+    """The demo incident first loaded: the oldest tagged `demo`. An import of
+    its own export carries the tag too, and must not take its place."""
+    query = incidents.filter_query({"tag": TAG}, incidents.SYSTEM)
+    return db.session.scalar(query.order_by(None).order_by(Incident.id).limit(1))
 
 
 def _component(slug: str, name: str, group: str, position: int, description: str,

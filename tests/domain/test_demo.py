@@ -185,3 +185,18 @@ def test_existing_components_are_reused(admin):
     assert {what for who, what in entries if who in writers} == {"Postmortem"}
     assert db.session.scalar(db.select(db.func.count(StatusUpdate.id)).where(
         StatusUpdate.author_id == admin.id)) == 4
+
+
+def test_existing_is_the_original_not_an_imported_copy(loaded):
+    """Importing the demo's own export makes a second incident tagged demo;
+    the loader keeps finding the first."""
+    from postmortem.domain.exports import service as export_service
+    from postmortem.domain.exports import importer
+
+    incident, _steps = loaded
+    pm = export_service.postmortem_of(incident)
+    copy = importer.import_markdown(export_service.export(pm, "md", None), None)
+    db.session.commit()
+    assert "demo" in copy.incident.tags and copy.incident_id > incident.id
+    assert demo.existing().id == incident.id
+    assert demo.load(None).id == incident.id
