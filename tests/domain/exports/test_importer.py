@@ -200,3 +200,25 @@ def test_hand_written_keeps_what_the_front_matter_says(author):
         b"is_public: true\n---\n# T\n", author)
     assert (pm.incident.status, pm.incident.is_public) == ("monitoring", True)
     assert pm.incident.resolved_at is None
+
+
+@pytest.mark.parametrize("dated", [
+    "# Search down\n\n2026-11-16\n\n",
+    "# Search down\n\n**Date:** 2026-11-16\n\n",
+    "# Search down\n\n- Date: 16 November 2026\n- Severity: SEV2\n\n",
+    "# Search down\n\n## Overview\n\nDate: November 16, 2026 09:00 UTC\n\n"
+    "Search was down.\n\n",
+])
+def test_hand_written_date_under_the_title(author, dated):
+    pm = importer.import_markdown(
+        dated + "## Timeline\n\n- 09:00 impact begins\n- 09:20 rollback done\n",
+        author)
+    assert pm.incident.started_at.isoformat() == "2026-11-16T09:00:00+00:00"
+    assert pm.incident.resolved_at.isoformat() == "2026-11-16T09:20:00+00:00"
+
+
+def test_a_missing_date_is_explained_once(author):
+    with pytest.raises(ValidationError) as caught:
+        importer.import_markdown(b"# T\n\n## Timeline\n\n- 09:00 impact\n", author)
+    message = caught.value.message
+    assert "under the title" in message and "`Date: 2026-11-16`" in message
