@@ -100,11 +100,13 @@ def _figures(incident: Incident) -> list[str]:
 
 
 def summary(incident: Incident) -> str:
-    # Each component with its own worst status, worst first; the incident's
-    # order among equals. The incident's overall impact names the service
-    # only when no component history says more.
+    # Each component with its own worst status, worst first, in the order
+    # the components were created (the same on every database). The
+    # incident's overall impact names the service only when no component
+    # history says more.
     groups: dict[str, list[str]] = {}
-    for worst in component_history.worst_impact(incident):
+    for worst in sorted(component_history.worst_impact(incident),
+                        key=lambda w: w.component.id):
         groups.setdefault(worst.status, []).append(worst.component.name)
     ranked = sorted(groups.items(), key=lambda g: -COMPONENT_STATUS_RANK[g[0]])
     if ranked:

@@ -78,7 +78,7 @@ def test_demo_summary_names_each_components_worst_status():
     text = draft.summary(incident)
     assert text == (
         "On Monday 16 November 2026 from 09:00 to 12:10 UTC (3 h 10 min), "
-        "Android app, API, Conversation history, iOS app and Website had a major "
+        "Website, Conversation history, iOS app, Android app and API had a major "
         "outage; Desktop app a partial outage. It affected free, paid and API "
         "users in Europe, North America and Asia-Pacific; outage trackers peaked "
         "at 4,210 reports.")
