@@ -51,9 +51,11 @@ def create_token(email: str, name: str) -> None:
 @click.command("demo")
 def load_demo() -> None:
     """Load the demo incident: the Monday outage of a large AI service."""
+    already = demo.existing() is not None
     incident = demo.load(None, progress=lambda step: click.echo(f"  {step}"))
     db.session.commit()
-    click.echo(f"Loaded demo incident #{incident.id}: {incident.title}")
+    if not already:  # otherwise the loader's own line said what happened
+        click.echo(f"Loaded demo incident #{incident.id}: {incident.title}")
 
 
 def init_app(app: Flask) -> None:

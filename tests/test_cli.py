@@ -95,6 +95,7 @@ def test_demo_loads_once(runner):
 
     again = run(runner, "demo")
     assert again.exit_code == 0, again.output
-    assert "already loaded" in again.output
+    assert again.output.splitlines() == [
+        f"  Demo incident already loaded (#{incident.id}); nothing to do"]
     assert db.session.scalar(db.select(db.func.count(Incident.id))) == 1
     assert demo.existing().id == incident.id

@@ -175,8 +175,8 @@ EVENTS = (
 
 ACTION_ITEMS = (
     {"title": "Publish the full post-mortem analysis", "kind": "process",
-     "priority": "P1", "status": "in_progress", "owner": "Incident commander",
-     "due_date": date(2026, 11, 23),
+     "priority": "P1", "status": "done", "owner": "Incident commander",
+     "due_date": date(2026, 11, 23), "completed_at": at("17:30"),
      "description": "Name the failure point, the timeline and the resilience "
                     "work to follow, as promised on the status page."},
     {"title": "Alert on cross-platform error rate before users report it",
@@ -204,6 +204,7 @@ ACTION_ITEMS = (
     {"title": "Pre-approve status page and in-product banner wording",
      "kind": "process", "priority": "P2", "status": "done",
      "owner": "Communications", "due_date": date(2026, 11, 19),
+     "completed_at": at("16:00"),
      "description": "The first public message went out 14 minutes after the "
                     "spike began; ready-made wording makes it faster."},
 )
@@ -247,8 +248,10 @@ def impact_samples() -> list[dict[str, Any]]:
 
 
 def existing() -> Incident | None:
-    return db.session.scalar(incident_list.filter_query({"tag": TAG},
-                                                      SYSTEM).limit(1))
+    """The demo incident first loaded: the oldest tagged `demo`. An import of
+    its own export carries the tag too, and must not take its place."""
+    query = incident_list.filter_query({"tag": TAG}, SYSTEM)
+    return db.session.scalar(query.order_by(None).order_by(Incident.id).limit(1))
 
 
 def _component(slug: str, name: str, group: str, position: int, description: str,
@@ -277,6 +280,9 @@ def load(actor: User | None,
     created = sum(_component(*row, actor=actor) for row in COMPONENTS)
     say(f"Components: {created} created, {len(COMPONENTS) - created} reused")
     incident = incidents.declare(INCIDENT, actor)
+    # "Declared" on the incident page: when the SEV1 was declared that day
+    # (the 09:09 escalation event), not when the demo was seeded.
+    incident.created_at = at("09:09")
     say(f"Declared incident #{incident.id}: {incident.title}")
     for clock, status, statuses, message in UPDATES:
         updates.post(incident, {"status": status, "message": message,
@@ -290,7 +296,12 @@ def load(actor: User | None,
     samples = impact.record(incident, impact_samples(), actor)
     say(f"Impact samples: {len(samples)}")
     for item in ACTION_ITEMS:
-        actions.create(incident, item, actor)
+        done = item.get("completed_at")
+        created = actions.create(
+            incident, {k: v for k, v in item.items() if k != "completed_at"}, actor)
+        if done is not None:
+            # Completed on the demo day, not whenever the demo is seeded.
+            created.completed_at = done
     say(f"Action items: {len(ACTION_ITEMS)}")
     postmortem_demo.write(incident, say, actor)
     return incident

@@ -34,6 +34,16 @@ def test_each_format_for_a_signed_in_user(as_viewer, written, fmt, mimetype, sta
     assert f'filename="postmortem-incident-{written.incident_id}.{fmt}"' in disposition
 
 
+@pytest.mark.parametrize(("fmt", "content_type"), [
+    ("md", "text/markdown; charset=utf-8"),
+    ("html", "text/html; charset=utf-8"),
+    ("pdf", "application/pdf"),
+])
+def test_content_type_names_the_charset_once(as_viewer, written, fmt, content_type):
+    response = as_viewer.get(f"/incidents/{written.incident_id}/postmortem.{fmt}")
+    assert response.headers["Content-Type"] == content_type
+
+
 def test_html_export_may_not_run_or_fetch_anything(as_viewer, written):
     response = as_viewer.get(f"/incidents/{written.incident_id}/postmortem.html")
     assert "default-src 'none'" in response.headers["Content-Security-Policy"]

@@ -512,3 +512,25 @@ def test_viewer_reads_the_full_timeline_without_controls(as_viewer, incident,
     assert "Seen by all" in html
     assert f"/events/{event.id}/star" not in html and parse(html).forms == 1
     assert as_viewer.get("/incidents/999/timeline").status_code == 404
+
+
+def test_no_op_component_changes_are_not_shown(as_viewer):
+    """The demo declares components already down and its first update repeats
+    them: the data keeps those changes, the page and the export say nothing
+    of them."""
+    from postmortem.domain import demo
+    from postmortem.domain.exports import service as export_service
+
+    incident = demo.load(None)
+    db.session.commit()
+    first = db.session.scalars(sa.select(StatusUpdate).where(
+        StatusUpdate.incident_id == incident.id).order_by(StatusUpdate.posted_at))
+    assert any(c.old_status == c.new_status
+               for c in next(iter(first)).component_changes)
+    html = as_viewer.get(f"/incidents/{incident.id}").get_data(as_text=True)
+    assert not re.search(r"Website: major outage → <span[^>]*>major outage<", html)
+    assert "iOS app: partial outage → <span" in html  # a real change stays
+    exported = export_service.export(export_service.postmortem_of(incident),
+                                     "html").decode()
+    assert "Website: Major outage → Major outage" not in exported
+    assert "iOS app: Partial outage → Major outage" in exported

@@ -55,6 +55,12 @@ ENTRY_RE = re.compile(
     rf"^[*_`]*(?P<date>{DATE_RE})?[ T]?(?P<clock>{CLOCK_RE})"
     r"\s*(?P<zone>UTC|GMT|Z|[+-]\d{2}:?\d{2})?[*_`]*\s*(?:[-–—:|]\s*)?(?P<text>.+)$")
 DATE_LINE_RE = re.compile(rf"^[#*_\s]*(?P<date>{DATE_RE})[*_\s]*:?$")
+# "Date: 2026-11-16", "- **Date:** 16 November 2026", "*Date*: November 16, 2026"
+DATE_FIELD_RE = re.compile(
+    r"^\s*(?:[-*+]\s+)?[*_]*date[*_]*\s*:[*_]*\s*[*_]*(?P<value>[^*_]+?)[*_\s]*$",
+    re.IGNORECASE)
+LONG_DATE_FORMATS = ("%Y-%m-%d", "%d %B %Y", "%B %d, %Y", "%d %b %Y", "%b %d, %Y",
+                     "%A %d %B %Y", "%A, %B %d, %Y")
 
 
 def _refuse(message: str) -> ValidationError:
@@ -216,8 +222,48 @@ def _mapping(meta: dict[str, Any], name: str) -> dict[str, Any]:
     return value
 
 
-def _timeline_day(meta: dict[str, Any], incident: dict[str, Any]) -> date | None:
-    for raw in (meta.get("date"), incident.get("date"), incident.get("started_at")):
+def _day_of(text: str) -> date | None:
+    # A time after the date ("… 09:00 UTC") says nothing about the day.
+    text = re.sub(rf"\s+(?:at\s+)?{CLOCK_RE}.*$", "", " ".join(text.split()))
+    if iso := re.match(rf"({DATE_RE})\b", text):  # "2026-11-16 09:00 UTC" too
+        try:
+            return date.fromisoformat(iso.group(1))
+        except ValueError:
+            return None
+    for fmt in LONG_DATE_FORMATS:
+        try:
+            return datetime.strptime(text, fmt).date()
+        except ValueError:
+            continue
+    return None
+
+
+def body_day(body: str) -> date | None:
+    """The date a hand-written file gives outside its timeline: a date on a
+    line of its own under the title (before the first `##`), or a `Date:`
+    line anywhere."""
+    before_sections = True
+    for line, in_code in _lines_outside_code(body):
+        if in_code:
+            continue
+        heading = HEADING_RE.match(line)
+        if heading and heading.group(1) == "##":
+            before_sections = False
+            continue
+        field = DATE_FIELD_RE.match(line)
+        if field and (day := _day_of(field.group("value"))):
+            return day
+        date_line = DATE_LINE_RE.match(line) if before_sections and not heading \
+            else None
+        if date_line:
+            return date.fromisoformat(date_line.group("date"))
+    return None
+
+
+def _timeline_day(meta: dict[str, Any], incident: dict[str, Any],
+                  body: str = "") -> date | None:
+    for raw in (meta.get("date"), incident.get("date"), incident.get("started_at"),
+                body_day(body)):
         if isinstance(raw, datetime):
             return raw.date()
         if isinstance(raw, date):
@@ -231,9 +277,10 @@ def _entry_time(match: re.Match, day: date | None) -> datetime:
     if match.group("date"):
         day = date.fromisoformat(match.group("date"))
     if day is None:
-        raise _refuse("timeline times need a date: write 2026-11-16 09:00, put "
-                      "the date on a line of its own, or give `date:` in the "
-                      "front matter")
+        raise _refuse("timeline times need a date: write it with the first "
+                      "time (2026-11-16 09:00), on a line of its own before the "
+                      "times or under the title, in a `Date: 2026-11-16` line, "
+                      "or as `date:` in the front matter")
     zone = match.group("zone") or "UTC"
     clock = match.group("clock")
     clock = clock if len(clock.split(":")[0]) == 2 else "0" + clock
@@ -330,17 +377,18 @@ def parse(raw: bytes | str) -> Parsed:
         samples=_list_of(meta, "samples", MAX_SAMPLES), sections=sections,
         is_export=is_export)
     if not is_export:
-        _read_hand_written(parsed, meta, incident_raw)
+        _read_hand_written(parsed, meta, incident_raw, body)
     return parsed
 
 
-def _read_hand_written(parsed: Parsed, meta: dict, incident_raw: dict) -> None:
+def _read_hand_written(parsed: Parsed, meta: dict, incident_raw: dict,
+                       body: str) -> None:
     """Fill what a hand-written file leaves to its prose: events from the
     timeline section, and the start of impact from its first entry."""
     timeline = next((s for s in parsed.sections if s["key"] == "timeline"), None)
     if timeline is not None and not parsed.events:
         parsed.events = timeline_events(timeline["body"],
-                                        _timeline_day(meta, incident_raw))
+                                        _timeline_day(meta, incident_raw, body))
         if parsed.events:
             # The events are the record now; the section shows them as the
             # generated timeline, so they are never out of step.
@@ -351,9 +399,19 @@ def _read_hand_written(parsed: Parsed, meta: dict, incident_raw: dict) -> None:
                           "`started_at:` in the front matter or a timeline with "
                           "times")
         parsed.incident["started_at"] = min(e["occurred_at"] for e in parsed.events)
+    # A post-mortem describes a past incident: unless the file says otherwise
+    # it comes in resolved (never a live incident on the status page) and
+    # private (the importer, admins and its commander see it; the importer
+    # is kept as a member by `incidents.declare`).
+    parsed.incident.setdefault("is_public", False)
     if "status" not in parsed.incident:
-        parsed.incident["status"] = "resolved" if parsed.incident.get(
-            "resolved_at") else "investigating"
+        parsed.incident["status"] = "resolved"
+        if not parsed.incident.get("resolved_at"):
+            # The timeline's events are parsed, aware times; without them
+            # the start is the only time the file gives.
+            parsed.incident["resolved_at"] = max(
+                (e["occurred_at"] for e in parsed.events),
+                default=parsed.incident["started_at"])
 
 
 def _prefixed(exc: ValidationError, prefix: str) -> ValidationError:

@@ -35,6 +35,26 @@ KIND_WORDS = {"prevent": "to prevent a repeat", "mitigate": "to limit the impact
               "detect": "to detect it sooner", "process": "to improve the process"}
 
 
+# Label values are stored as slugs (`ios`, `api`); these are the words
+# people write for the common ones. Others keep their own spelling.
+PROPER_WORDS = {"ios": "iOS", "ipados": "iPadOS", "android": "Android",
+                "api": "API", "macos": "macOS", "windows": "Windows",
+                "linux": "Linux", "sdk": "SDK", "cli": "CLI"}
+STATUS_WORDS = {"major_outage": "a major outage", "partial_outage": "a partial outage",
+                "degraded_performance": "degraded performance",
+                "under_maintenance": "maintenance"}
+
+
+def _word(value: str) -> str:
+    """A stored label for a sentence: proper names as people write them."""
+    return " ".join(PROPER_WORDS.get(part.lower(), part)
+                    for part in value.replace("_", " ").replace("-", " ").split())
+
+
+def _words(values: list[str]) -> str:
+    return wording.series([_word(v) for v in values])
+
+
 def _window(incident: Incident) -> str:
     """`On Monday 16 November 2026 from 09:00 to 11:40 UTC (2 h 40 min)`."""
     start, end = incident.started_at, incident.resolved_at
@@ -52,7 +72,7 @@ def _window(incident: Incident) -> str:
 def _who(incident: Incident) -> str:
     tiers = incident.customer_tiers
     regions = incident.regions
-    text = f" for {wording.series(tiers)} users" if tiers else ""
+    text = f" for {_words(tiers)} users" if tiers else ""
     return text + (f" in {wording.series(regions)}" if regions else "")
 
 
@@ -80,14 +100,29 @@ def _figures(incident: Incident) -> list[str]:
 
 
 def summary(incident: Incident) -> str:
-    # Worst hit first; the incident's order among equals (sorted is stable).
-    worst = sorted(component_history.worst_impact(incident),
-                   key=lambda w: -COMPONENT_STATUS_RANK[w.status])
-    names = [w.component.name for w in worst]
-    subject = wording.series(names) if names else "The service"
-    sentence = (f"{_window(incident)}, {subject} had "
-                f"{IMPACT_WORDS.get(incident.impact, 'an incident')}"
-                f"{_who(incident)}")
+    # Each component with its own worst status, worst first, in the order
+    # the components were created (the same on every database). The
+    # incident's overall impact names the service only when no component
+    # history says more.
+    groups: dict[str, list[str]] = {}
+    for worst in sorted(component_history.worst_impact(incident),
+                        key=lambda w: w.component.id):
+        groups.setdefault(worst.status, []).append(worst.component.name)
+    ranked = sorted(groups.items(), key=lambda g: -COMPONENT_STATUS_RANK[g[0]])
+    if ranked:
+        clauses = [f"{wording.series(names)} "
+                   f"{'had ' if index == 0 else ''}"
+                   f"{STATUS_WORDS.get(status, label(status).lower())}"
+                   for index, (status, names) in enumerate(ranked)]
+        what = "; ".join(clauses)
+    else:
+        what = f"the service had {IMPACT_WORDS.get(incident.impact, 'an incident')}"
+    who = _who(incident)
+    if len(ranked) > 1 and who:
+        # "for … users" after the last of several clauses would read as if
+        # only those components touched them: say it once, for all.
+        who = f". It affected{who.removeprefix(' for')}"
+    sentence = f"{_window(incident)}, {what}{who}"
     if figures := _figures(incident):
         sentence += "; " + " and ".join(figures)
     return sentence + "."
@@ -107,11 +142,11 @@ def impact(incident: Incident) -> str:
     text = "\n".join(lines)
     reach = []
     if incident.customer_tiers:
-        reach.append(f"{wording.series(incident.customer_tiers)} users")
+        reach.append(f"{_words(incident.customer_tiers)} users")
     if incident.regions:
         reach.append(f"in {wording.series(incident.regions)}")
     if incident.platforms:
-        reach.append(f"on {wording.series(incident.platforms)}")
+        reach.append(f"on {_words(incident.platforms)}")
     sentences = []
     if reach:
         sentences.append("It affected " + " ".join(reach) + ".")

@@ -72,7 +72,7 @@ def export(incident_id: int, fmt: str):
 def _send(content: bytes, incident, fmt: str) -> Response:
     disposition = "inline" if fmt in ("pdf", "html") and \
         request.args.get("download") is None else "attachment"
-    response = Response(content, mimetype=service.FORMATS[fmt].mimetype)
+    response = Response(content, content_type=service.FORMATS[fmt].mimetype)
     response.headers["Content-Disposition"] = (
         f'{disposition}; filename="{service.filename(incident, fmt)}"')
     response.headers["Content-Security-Policy"] = EXPORT_CSP

@@ -156,3 +156,69 @@ def test_bad_files_are_refused_whole(author, content, problem):
         + " ".join(caught.value.fields)
     for model in (Incident, Postmortem, StatusUpdate, TimelineEvent):
         assert _count(model) == 0
+
+
+HAND_WRITTEN_BARE = """\
+# Search down
+
+## Timeline
+
+2026-11-16
+
+- 09:00 impact begins
+- 09:20 rollback done
+"""
+
+
+def test_hand_written_comes_in_resolved_and_private(author):
+    """A post-mortem describes a past incident: without a status it is not a
+    live public incident on /status, the banner or the API."""
+    from postmortem.domain.visibility import can_see
+    from tests import factories
+
+    pm = importer.import_markdown(HAND_WRITTEN_BARE, author)
+    db.session.commit()
+    incident = pm.incident
+    assert incident.status == "resolved"
+    assert incident.resolved_at.isoformat() == "2026-11-16T09:20:00+00:00"
+    assert incident.is_public is False
+    assert can_see(author, incident)
+    assert not can_see(None, incident)
+    assert not can_see(factories.user("viewer"), incident)
+
+
+def test_hand_written_without_timeline_resolves_at_its_start(author):
+    pm = importer.import_markdown(
+        b"---\nstarted_at: 2026-11-16T09:00:00Z\n---\n# T\n", author)
+    assert pm.incident.resolved_at == pm.incident.started_at
+    assert pm.incident.status == "resolved"
+
+
+def test_hand_written_keeps_what_the_front_matter_says(author):
+    pm = importer.import_markdown(
+        b"---\nstarted_at: 2026-11-16T09:00:00Z\nstatus: monitoring\n"
+        b"is_public: true\n---\n# T\n", author)
+    assert (pm.incident.status, pm.incident.is_public) == ("monitoring", True)
+    assert pm.incident.resolved_at is None
+
+
+@pytest.mark.parametrize("dated", [
+    "# Search down\n\n2026-11-16\n\n",
+    "# Search down\n\n**Date:** 2026-11-16\n\n",
+    "# Search down\n\n- Date: 16 November 2026\n- Severity: SEV2\n\n",
+    "# Search down\n\n## Overview\n\nDate: November 16, 2026 09:00 UTC\n\n"
+    "Search was down.\n\n",
+])
+def test_hand_written_date_under_the_title(author, dated):
+    pm = importer.import_markdown(
+        dated + "## Timeline\n\n- 09:00 impact begins\n- 09:20 rollback done\n",
+        author)
+    assert pm.incident.started_at.isoformat() == "2026-11-16T09:00:00+00:00"
+    assert pm.incident.resolved_at.isoformat() == "2026-11-16T09:20:00+00:00"
+
+
+def test_a_missing_date_is_explained_once(author):
+    with pytest.raises(ValidationError) as caught:
+        importer.import_markdown(b"# T\n\n## Timeline\n\n- 09:00 impact\n", author)
+    message = caught.value.message
+    assert "under the title" in message and "`Date: 2026-11-16`" in message

@@ -8,9 +8,9 @@ from postmortem.extensions import db
 def test_summary_sentence(outage):
     assert draft.summary(outage) == (
         "On Monday 16 November 2026 from 09:00 to 11:40 UTC (2 h 40 min), "
-        "Website and API had a major outage for free and paid users in all "
-        "regions; about 1,200,000 users (68%) were affected and outage trackers "
-        "peaked at 4,200 reports.")
+        "Website had a major outage; API a partial outage. It affected free and "
+        "paid users in all regions; about 1,200,000 users (68%) were affected "
+        "and outage trackers peaked at 4,200 reports.")
 
 
 def test_summary_like_the_issue_example(outage, author):
@@ -39,7 +39,7 @@ def test_impact_lists_worst_status_per_component(outage):
            "2026-11-16 11:40 UTC (2 h 40 min)." in text
     assert "- API reached partial outage" in text
     assert text.startswith("It affected free and paid users in all regions on "
-                           "web and api.")
+                           "web and API.")
 
 
 def test_fill_only_empty_sections_and_deterministic(pm, author):
@@ -64,5 +64,23 @@ def test_unresolved_incident(author):
 
     incident = factories.incident(author, impact="minor")
     assert draft.summary(incident).startswith(
-        "Since Monday 16 November 2026 at 09:00 UTC (still ongoing), The service "
+        "Since Monday 16 November 2026 at 09:00 UTC (still ongoing), the service "
         "had a minor disruption")
+
+
+def test_demo_summary_names_each_components_worst_status():
+    """Each component with the worst status it reached, labels as people
+    write them (not "had a critical outage" for all, not "ios" or "api")."""
+    from postmortem.domain import demo
+
+    incident = demo.load(None)
+    db.session.commit()
+    text = draft.summary(incident)
+    assert text == (
+        "On Monday 16 November 2026 from 09:00 to 12:10 UTC (3 h 10 min), "
+        "Website, Conversation history, iOS app, Android app and API had a major "
+        "outage; Desktop app a partial outage. It affected free, paid and API "
+        "users in Europe, North America and Asia-Pacific; outage trackers peaked "
+        "at 4,210 reports.")
+    assert "critical" not in text
+    assert "on web, iOS, Android, desktop and API." in draft.impact(incident)
