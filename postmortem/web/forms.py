@@ -5,8 +5,6 @@ from datetime import UTC, datetime
 from typing import Any
 
 from flask import flash
-from wtforms import DateTimeLocalField
-from wtforms.validators import Optional
 
 from postmortem.domain.errors import DomainError, ValidationError
 from postmortem.extensions import db
@@ -50,27 +48,6 @@ def submit(form, action: Callable[[], Any], done: str | Callable[[Any], str]
 def form_status(form) -> int:
     """422 when a submitted form comes back with errors, else 200."""
     return 422 if form.errors or form.form_errors else 200
-
-
-class UTCDateTimeField(DateTimeLocalField):
-    """A datetime-local input read as UTC (the UI labels it so)."""
-
-    def __init__(self, label=None, validators=None, **kwargs):
-        kwargs.setdefault("format", ["%Y-%m-%dT%H:%M:%S", "%Y-%m-%dT%H:%M"])
-        # Seconds matter: an update posted in the minute an incident was
-        # declared must not land before its detection.
-        kwargs.setdefault("render_kw", {"step": "1"})
-        super().__init__(label, validators or [Optional()], **kwargs)
-
-    def process_formdata(self, valuelist):
-        super().process_formdata(valuelist)
-        if isinstance(self.data, datetime) and self.data.tzinfo is None:
-            self.data = self.data.replace(tzinfo=UTC)
-
-    def _value(self):
-        if isinstance(self.data, datetime):
-            return self.data.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%S")
-        return super()._value()
 
 
 def now_utc() -> datetime:
