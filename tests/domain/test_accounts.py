@@ -152,3 +152,12 @@ def test_update_user_refuses_bad_changes(admin, responder):
     db.session.rollback()
     assert (admin.role, admin.active) == ("admin", True)
     assert responder.email != admin.email
+
+
+def test_two_users_are_never_equal_for_lack_of_a_session():
+    # UserMixin compares get_id(), which is a session key here; without one
+    # loaded, an approver must still differ from the author.
+    one, two = factories.user("responder"), factories.user("responder")
+    assert one.get_id() is None and two.get_id() is None
+    assert one != two and one not in [two]
+    assert one == db.session.get(User, one.id)
