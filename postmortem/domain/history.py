@@ -25,6 +25,7 @@ from typing import Any
 import sqlalchemy as sa
 from werkzeug.security import generate_password_hash
 
+from postmortem.domain import page_state
 from postmortem.domain.errors import Conflict
 from postmortem.domain.search import index as search_index
 from postmortem.extensions import db
@@ -330,6 +331,8 @@ def _components() -> list[int]:
             for n, (slug, name, group) in enumerate(COMPONENTS) if slug not in have]
     if rows:
         db.session.execute(sa.insert(Component), rows)
+        # Bulk inserts pass the page hook by: open incident pages offer these.
+        page_state.bump(db.session.connection(), [page_state.CATALOG])
     wanted = [slug for slug, _name, _group in COMPONENTS]
     return list(db.session.scalars(
         sa.select(Component.id).where(Component.slug.in_(wanted))
@@ -346,6 +349,7 @@ def _users(count: int = 12) -> list[int]:
         db.session.execute(sa.insert(User), [
             {"email": e, "name": e.split("@")[0].capitalize(), "role": "responder",
              "password_hash": unusable, "active": True} for e in missing])
+        page_state.bump(db.session.connection(), [page_state.CATALOG])
     return list(db.session.scalars(
         sa.select(User.id).where(User.email.in_(emails)).order_by(User.id)))
 

@@ -7,7 +7,7 @@ from typing import Any
 
 import sqlalchemy as sa
 
-from postmortem.domain import audit
+from postmortem.domain import audit, page_state
 from postmortem.domain.errors import NotFound, ValidationError
 from postmortem.domain.milestones import check_not_future
 from postmortem.domain.values import Fields
@@ -214,6 +214,7 @@ def delete_range(incident: Incident, data: Any, actor: User) -> int:
         query = query.where(ImpactSample.at <= values["to"])
     deleted = db.session.execute(query.execution_options(
         synchronize_session="fetch")).rowcount
+    page_state.touch(incident)  # a bulk delete passes the page hook by
     audit.record(actor, "impact_sample.delete_range", incident, {
         "metric": values["metric"], "from": values["from"], "to": values["to"],
         "count": deleted})

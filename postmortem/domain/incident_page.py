@@ -22,6 +22,7 @@ from postmortem.domain import (
     events,
     impact,
     incidents,
+    page_state,  # noqa: F401 (registers the hook dating what the page shows)
     timeline,
     updates,
 )

@@ -4,6 +4,7 @@ from datetime import datetime, timedelta
 from typing import Any
 
 import sqlalchemy as sa
+import sqlalchemy.orm as so
 
 from postmortem.domain import audit, components, members, milestones, visibility
 from postmortem.domain.errors import NotFound, ValidationError
@@ -260,17 +261,21 @@ def _match_resolution(status: str, resolved_at: datetime | None,
                                               "empty for an open incident"})
 
 
-def get(incident_id: Any, viewer: User | None) -> Incident:
+def get(incident_id: Any, viewer: User | None, *, shallow: bool = False) -> Incident:
     """The incident, if `viewer` may see it (None: the anonymous public).
 
     A private incident someone may not see does not exist for them: the same
-    404 as an unknown id, so its existence is not given away.
+    404 as an unknown id, so its existence is not given away. `shallow`
+    loads the row alone, its relationships when first touched (a page served
+    from the cache touches none of them).
     """
     try:
         incident_id = int(incident_id)
     except (TypeError, ValueError):
         raise NotFound("No such incident") from None
-    incident = db.session.get(Incident, incident_id) if known_id(incident_id) else None
+    options = [so.lazyload("*")] if shallow else []
+    incident = (db.session.get(Incident, incident_id, options=options)
+                if known_id(incident_id) else None)
     if incident is None or not visibility.can_see(viewer, incident):
         raise NotFound("No such incident")
     return incident

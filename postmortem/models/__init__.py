@@ -17,6 +17,7 @@ from postmortem.models.maintenance import (
     MaintenanceComponent,
     MaintenanceUpdate,
 )
+from postmortem.models.page_state import PageState
 from postmortem.models.postmortem import (
     Postmortem,
     PostmortemReview,
@@ -42,8 +43,9 @@ __all__ = [
     "Component", "ComponentChange", "ExportCache", "FormSubmission", "IdempotencyKey",
     "ImpactSample", "Incident", "IncidentFacet", "IncidentLabel", "IncidentMember",
     "LoginAttempt", "Maintenance", "MaintenanceComponent", "MaintenanceUpdate",
-    "Postmortem", "PostmortemReview", "PostmortemReviewer", "PostmortemRevision",
-    "PostmortemSection", "PostmortemTemplate", "PostmortemTransition", "SearchDocument",
-    "StatusRender", "StatusState", "StatusUpdate", "TemplateSection", "TimelineEvent",
-    "UpdateTemplate", "User", "UserSession",
+    "PageState", "Postmortem", "PostmortemReview", "PostmortemReviewer",
+    "PostmortemRevision", "PostmortemSection", "PostmortemTemplate",
+    "PostmortemTransition", "SearchDocument", "StatusRender", "StatusState",
+    "StatusUpdate", "TemplateSection", "TimelineEvent", "UpdateTemplate", "User",
+    "UserSession",
 ]

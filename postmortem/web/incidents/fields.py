@@ -2,6 +2,7 @@
 
 from datetime import UTC, datetime
 
+from flask import g
 from wtforms import HiddenField, StringField
 from wtforms.validators import Optional
 
@@ -54,4 +55,10 @@ class SubmissionField(HiddenField):
     errors."""
 
     def __init__(self, **kwargs):
-        super().__init__(default=submissions.new_token, **kwargs)
+        super().__init__(default=fresh_token, **kwargs)
+
+
+def fresh_token() -> str:
+    """A new one-time token; while a page is rendered for the shared cache, a
+    placeholder that each reader's copy swaps for a token of its own."""
+    return g.get("submission_placeholder") or submissions.new_token()

@@ -13,6 +13,7 @@ from flask import (
     url_for,
 )
 from flask_login import current_user
+from markupsafe import Markup
 
 from postmortem.domain import (
     accounts,
@@ -31,7 +32,7 @@ from postmortem.extensions import db
 from postmortem.web.access import require_login, role_required
 from postmortem.web.actions.forms import ActionItemForm
 from postmortem.web.forms import apply_errors
-from postmortem.web.incidents import forms
+from postmortem.web.incidents import cached_page, forms
 from postmortem.web.incidents.once import Outcome, submit_once
 
 bp = Blueprint("incidents", __name__)
@@ -79,7 +80,7 @@ def new():
 @bp.get("/incidents/<int:incident_id>")
 def show(incident_id: int):
     """The incident page: facts, milestones, scope, impact, updates, timeline."""
-    incident = incidents.get(incident_id, current_user)
+    incident = incidents.get(incident_id, current_user, shallow=True)
     template = request.args.get("template")
     message = None
     if template and current_user.has_role("responder"):
@@ -345,18 +346,31 @@ def _on_page_save(incident, name: str, form, action, done: str, target):
 
 
 def _page(incident, status: int = 200, preview=None, message=None, **submitted):
-    """Render the incident page, with any just-submitted form in place."""
+    """Render the incident page, with any just-submitted form in place; the
+    plain page is the shared render (cached_page)."""
+    def render() -> str:
+        return _body(incident, preview=preview, message=message, **submitted)
+
+    if preview is None and message is None and not submitted:
+        body = cached_page.body(incident, render)
+    else:
+        body = Markup(render())  # noqa: S704 (our own template's output)
+    return render_template("incidents/show.html", incident=incident,
+                           body=body), status
+
+
+def _body(incident, preview=None, message=None, **submitted) -> str:
     page = incident_page.build(incident)
     page_forms = forms.page_forms(
         _update_components(incident), incident.status,
         incident_page.sample_default(incident), message=message, **submitted)
     return render_template(
-        "incidents/show.html", incident=incident, page=page, forms=page_forms,
+        "incidents/_page.html", incident=incident, page=page, forms=page_forms,
         can_write=current_user.has_role("responder"), preview=preview,
         templates=update_templates.list_templates(),
         action_items=page.action_items, action_form=ActionItemForm(formdata=None),
         today=incident_page.today(), stamp=incident_page.stamp(incident),
-    ), status
+    )
 
 
 def _conflict(incident, form, exc: Conflict):
