@@ -147,6 +147,30 @@ def test_common_words_are_ranked_within_the_newest_matches(responder, admin,
     assert page.total is None and page.more_than == 3
 
 
+@pytest.mark.parametrize("q", ['"connection pool"', "connection pool", "pool"])
+def test_looking_back_in_widening_spans_finds_the_same_window(responder, admin,
+                                                             monkeypatch, q):
+    # Matches among old texts, then many newer texts without them: the first
+    # span holds too few, the next holds the window, the last is everything.
+    # (PostgreSQL looks back in spans; FTS5 walks the newest first anyway.)
+    for n in range(6):
+        factories.incident(responder, title=f"Pool {n}",
+                           summary="The connection pool ran dry.",
+                           started_at=at(n), detected_at=at(n))
+    for n in range(6, 16):
+        factories.incident(responder, title=f"Other {n}", summary="Disk full.",
+                           started_at=at(n), detected_at=at(n))
+    monkeypatch.setattr(engine, "WINDOW", 4)
+    everything = search(q, admin)
+    assert {i.title for i in everything.items} <= {f"Pool {n}" for n in (2, 3, 4, 5)}
+    assert everything.more_than and everything.items
+    for spans in [(3, None), (3, 12, None), (1000, None)]:
+        monkeypatch.setattr(engine, "_spans", lambda _query, s=spans: s)
+        page = search(q, admin)
+        assert page.items == everything.items, spans
+        assert page.more_than == everything.more_than
+
+
 @pytest.mark.parametrize(("text", "message"), [
     ("-alone", "needs a word"), ("%%% ___", "needs a word"),
     (" ".join(f"w{n}" for n in range(17)), "at most"),

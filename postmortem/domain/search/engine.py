@@ -3,7 +3,8 @@
 Work is bounded for common words: the index hands back the newest matching
 documents (FTS5 walks its rowids backwards; PostgreSQL either reads the GIN
 index or walks the primary key backwards, whichever its statistics say is
-cheaper) and only those WINDOW documents are ranked.
+cheaper, and for several words or a phrase looks at the newest documents
+first) and only those WINDOW documents are ranked.
 """
 
 import html
@@ -60,9 +61,21 @@ def tsquery(query: Query) -> sa.ColumnElement:
     return out
 
 
-def candidates_query(query: Query, where: list) -> sa.Select:
+def _newest_matches(ts: sa.ColumnElement, where: list, floor: int | None) -> sa.Select:
+    """Ids of the newest WINDOW matching documents (above `floor`, if given)."""
+    statement = (sa.select(SearchDocument.id)
+                 .join(Incident, Incident.id == SearchDocument.incident_id)
+                 .where(tsv.op("@@")(ts), *where))
+    if floor is not None:
+        statement = statement.where(SearchDocument.id > floor)
+    return statement.order_by(SearchDocument.id.desc()).limit(WINDOW)
+
+
+def candidates_query(query: Query, where: list, floor: int | None = None
+                     ) -> sa.Select:
     """The newest WINDOW documents matching `query` among incidents kept by
-    `where`, with their relevance (higher is better)."""
+    `where` (on PostgreSQL, among the documents above `floor`), with their
+    relevance (higher is better)."""
     columns = (SearchDocument.id, SearchDocument.incident_id, SearchDocument.kind)
     if _is_sqlite():
         # Not bm25(): its word rarity term reads every match of every word,
@@ -76,13 +89,38 @@ def candidates_query(query: Query, where: list) -> sa.Select:
                 .join(Incident, Incident.id == SearchDocument.incident_id)
                 .where(fts_self.op("MATCH")(fts5(query)), *where)
                 .order_by(fts_table.c.rowid.desc()).limit(WINDOW))
-    ts = tsquery(query)
+    newest = _newest_matches(tsquery(query), where, floor).subquery()
+    # Ranked only once the window is chosen: ts_rank in the same SELECT as
+    # the match would be computed for every match before the sort.
     # Normalisation 1: divided by 1 + log(length), as sqlite_score does.
-    return (sa.select(*columns, sa.func.ts_rank(tsv, ts, 1).label("score"),
+    return (sa.select(*columns,
+                      sa.func.ts_rank(tsv, tsquery(query), 1).label("score"),
                       Incident.started_at)
-            .join(Incident, Incident.id == SearchDocument.incident_id)
-            .where(tsv.op("@@")(ts), *where)
-            .order_by(SearchDocument.id.desc()).limit(WINDOW))
+            .join(newest, newest.c.id == SearchDocument.id)
+            .join(Incident, Incident.id == SearchDocument.incident_id))
+
+
+def _spans(query: Query) -> tuple[int | None, ...]:
+    """How far back (in documents) PostgreSQL looks for the window, widening
+    until it is full. PostgreSQL estimates one word's matches well and walks
+    the newest documents until it has WINDOW of them; it under-estimates
+    several words or a phrase (it multiplies their shares), then reads every
+    match through the GIN index and checks each one's positions. Bounding
+    the look-back keeps that read to the newest documents when the window
+    fills there, as it does for anything common enough to be costly."""
+    if len(query.positive) == 1 and not query.phrases:
+        return (None,)
+    return (100 * WINDOW, 1000 * WINDOW, None)
+
+
+def _postgresql_candidates(query: Query, where: list) -> list:
+    newest = db.session.scalar(sa.select(sa.func.max(SearchDocument.id))) or 0
+    for span in _spans(query):
+        floor = None if span is None or span >= newest else newest - span
+        rows = db.session.execute(candidates_query(query, where, floor)).all()
+        if floor is None or len(rows) >= WINDOW:
+            return rows
+    return rows
 
 
 def sqlite_score(marked: str) -> float:
@@ -92,9 +130,9 @@ def sqlite_score(marked: str) -> float:
 
 
 def candidates(query: Query, where: list) -> list[Hit]:
-    rows = db.session.execute(candidates_query(query, where))
     if not _is_sqlite():
-        return [Hit(*row) for row in rows]
+        return [Hit(*row) for row in _postgresql_candidates(query, where)]
+    rows = db.session.execute(candidates_query(query, where))
     return [Hit(doc, incident, kind, sqlite_score(marked or ""), started)
             for doc, incident, kind, marked, started in rows]
 
