@@ -4,7 +4,7 @@ For each database and each history size, this seeds a scratch database with
 `flask seed-history` (and the demo incident), serves every size at once, each
 with its own gunicorn (2 workers) on 127.0.0.1, signs in as a responder over
 HTTP, and prints the median and p95 time per request of the list, searches,
-filters, the 50th page reached by following `next`, the API list and the
+filters, the API list and its 50th page reached by following `next`, and the
 incident page, asking the sizes in turn so machine load weighs on all; then
 the ratio largest / smallest history per request (target <= 1.5x), the
 incident page's rate against a static file from the same gunicorn (target
@@ -51,8 +51,9 @@ REQUESTS = [
     ("filter status", "/incidents?status=resolved"),
     ("filter component", "/incidents?component=api"),
     ("filter tag", "/incidents?tag=dns"),
-    ("list, 50th page by next", None),
     ("API list", "/api/v1/incidents"),
+    ("API list, 10 a page", "/api/v1/incidents?per_page=10"),
+    ("API list, 50th page by next", None),
     ("incident page (demo)", None),
 ]
 PLANS = [{}, {"status": "resolved"}, {"component": "api"}, {"tag": "dns"},
@@ -202,15 +203,17 @@ def timed(clients: dict[int, "Client"], paths: dict[int, str], runs: int,
 
 
 def fiftieth_page(client: Client) -> tuple[str, int]:
-    """The 50th page, reached by following `next` from the first (or the
-    last page, when a small history has fewer: 1,000 incidents make 40)."""
-    path, page = "/incidents", 1
+    """The 50th page of the API list at 10 a page, reached by following
+    `next` from the first. At 25 a page a history of 1,000 incidents has
+    fewer than 50 pages; at 10 it has about 100, so both histories are
+    measured on a full page in the middle of the list."""
+    path, page = "/api/v1/incidents?per_page=10", 1
     while page < 50:
-        _s, html, _h = client.request("GET", path)
-        found = re.search(r'<a rel="next" href="([^"]+)"', html)
-        if not found:
+        _s, body, _h = client.request("GET", path)
+        following = json.loads(body).get("next")
+        if not following:
             break
-        path, page = found.group(1).replace("&amp;", "&"), page + 1
+        path, page = following, page + 1
     return path, page
 
 
@@ -226,7 +229,7 @@ def demo_path(client: Client, token: str) -> str:
 
 def _paths(name: str, path: str | None, setups: dict, clients: dict,
            figures: dict) -> dict[int, str]:
-    if name.startswith("list, 50th"):
+    if name.startswith("API list, 50th"):
         paths = {}
         for size, client in clients.items():
             paths[size], figures[size]["deep page number"] = fiftieth_page(client)
@@ -309,11 +312,11 @@ def report(name: str, sizes: list[int], results: dict, seeding: dict) -> None:
     for size in sizes:
         static = results[size]["static file"][0]
         page = results[size]["incident page (demo)"][0]
-        first = results[size]["list, first page"][0]
-        fifty = results[size]["list, 50th page by next"][0]
+        first = results[size]["API list, 10 a page"][0]
+        fifty = results[size]["API list, 50th page by next"][0]
         deep = results[size]["deep page number"]
         print(f"  {size:,}: incident page at {static / page:.2f}x the static-file "
-              f"rate (target >= 0.1x); page {deep} by next / first page "
+              f"rate (target >= 0.1x); API page {deep} by next / first page "
               f"{fifty / first:.2f}x")
 
 
