@@ -100,13 +100,23 @@ def touch(incident: Incident) -> None:
     bump(db.session.connection(), [incident_scope(incident.id)])
 
 
+def marks(incident: Incident) -> tuple[tuple[int, str], tuple[int, str]]:
+    """(counter, when it last moved) of the incident and of the catalog; (0, "")
+    before the first change. The times tell one database's counters from
+    another's where renders are shared (one Redis for several installs)."""
+    scope = incident_scope(incident.id)
+    rows = {name: (generation, changed_at.isoformat())
+            for name, generation, changed_at in db.session.execute(
+                sa.select(PageState.scope, PageState.generation,
+                          PageState.changed_at)
+                .where(PageState.scope.in_([scope, CATALOG])))}
+    return rows.get(scope, (0, "")), rows.get(CATALOG, (0, ""))
+
+
 def generations(incident: Incident) -> tuple[int, int]:
     """(the incident's counter, the catalog's): 0 before the first change."""
-    scope = incident_scope(incident.id)
-    rows = dict(db.session.execute(
-        sa.select(PageState.scope, PageState.generation)
-        .where(PageState.scope.in_([scope, CATALOG]))).tuples().all())
-    return rows.get(scope, 0), rows.get(CATALOG, 0)
+    mine, catalog = marks(incident)
+    return mine[0], catalog[0]
 
 
 @sa.event.listens_for(so.Session, "after_flush")

@@ -8,9 +8,9 @@ import pytest
 import sqlalchemy as sa
 
 from postmortem.diagnostics import counting_queries
-from postmortem.domain import updates
+from postmortem.domain import page_state, updates
 from postmortem.extensions import db
-from postmortem.models import CacheEntry, FormSubmission, StatusUpdate
+from postmortem.models import CacheEntry, FormSubmission, Incident, StatusUpdate
 from tests import factories
 from tests.conftest import login
 from tests.web.test_security import _app_like, _csrf_login
@@ -114,3 +114,32 @@ def test_a_kept_render_costs_a_few_queries_whatever_the_incident(
         assert "Update 29" in as_responder.get(path).get_data(as_text=True)
     # The session with its user, the incident, its counters, the kept render.
     assert counter["n"] == 4
+
+
+def test_text_that_looks_like_a_placeholder_is_shown_as_written(
+        as_responder, responder, incident):
+    written = "pm-csrf-00112233445566778899aabbccddeeff pm-submission-0123"
+    updates.post(incident, {"status": "identified", "message": written}, responder)
+    db.session.commit()
+    for _ in range(2):  # rendered, then kept
+        assert written in body(as_responder, incident)
+
+
+def test_a_write_landing_mid_request_is_never_kept_under_the_newer_counter(
+        as_responder, incident, monkeypatch):
+    original = page_state.marks
+
+    def marks_after_a_write(shown):
+        # Another worker renames the incident after this request loaded it
+        # and before it reads the counters.
+        with db.engine.begin() as connection:
+            connection.execute(sa.update(Incident).where(Incident.id == shown.id)
+                               .values(title="Renamed elsewhere"))
+            page_state.bump(connection, [page_state.incident_scope(shown.id)])
+        return original(shown)
+
+    monkeypatch.setattr(page_state, "marks", marks_after_a_write)
+    as_responder.get(f"/incidents/{incident.id}")
+    monkeypatch.setattr(page_state, "marks", original)
+    heading = re.search(r"<h1>(.*?)</h1>", body(as_responder, incident), re.S)[1]
+    assert "Renamed elsewhere" in heading
