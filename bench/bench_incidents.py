@@ -1,8 +1,9 @@
 """Does the cost of a page grow with the size of an incident or the history?
 
 Seeds a scratch database and prints, from one run:
-- SQL query count and median time of the incident page and its API GET, for an
-  incident with 10 timeline entries and one with 2,000 entries and 200 updates;
+- SQL query count and median time of the incident page (rendered after a
+  change, and kept from an earlier view) and its API GET, for an incident with
+  10 timeline entries and one with 2,000 entries and 200 updates;
 - median time of the incidents list page with 100 and with 10,000 incidents;
 - the ratios, against the targets (same query count; page time at most 5x;
   list time at most 1.5x).
@@ -28,7 +29,13 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from postmortem import create_app  # noqa: E402
 from postmortem.diagnostics import counting_queries, rebuild_schema  # noqa: E402
-from postmortem.domain import accounts, incidents, rendering, updates  # noqa: E402
+from postmortem.domain import (  # noqa: E402
+    accounts,
+    incidents,
+    page_state,
+    rendering,
+    updates,
+)
 from postmortem.extensions import db  # noqa: E402
 from postmortem.models import Incident, StatusUpdate, TimelineEvent  # noqa: E402
 
@@ -94,23 +101,38 @@ def seed_history(count: int, start: int) -> None:
     db.session.commit()
 
 
-def measure(client, path: str, runs: int, headers=None) -> tuple[int, float]:
-    """(queries of one request, median seconds over `runs` requests)."""
+def measure(client, path: str, runs: int, headers=None,
+            before=lambda: None) -> tuple[int, float]:
+    """(queries of one request, median seconds over `runs` requests); `before`
+    runs, untimed, ahead of each request."""
+    before()
     response = client.get(path, headers=headers)
     assert response.status_code == 200, (path, response.status_code)
+    before()
     with counting_queries() as counter:
         client.get(path, headers=headers)
     times = []
     for _ in range(runs):
+        before()
         started = time.perf_counter()
         client.get(path, headers=headers)
         times.append(time.perf_counter() - started)
     return counter["n"], statistics.median(times)
 
 
+def changed(incident_id: int):
+    """What a write to the incident does to its kept page: the next view
+    renders it afresh."""
+    def change() -> None:
+        page_state.bump(db.session.connection(),
+                        [page_state.incident_scope(incident_id)])
+        db.session.commit()
+    return change
+
+
 def line(label: str, queries: int | None, seconds: float) -> None:
     q = "" if queries is None else f"{queries:>4} queries"
-    print(f"  {label:<50} {q:>12}  {seconds * 1000:8.1f} ms median")
+    print(f"  {label:<62} {q:>12}  {seconds * 1000:8.1f} ms median")
 
 
 def verdict(ok: bool) -> str:
@@ -149,10 +171,14 @@ def main() -> int:
         figures = {}
         for name, incident_id in (("small", small_id), ("big", big_id)):
             figures[f"page-{name}"] = measure(client, f"/incidents/{incident_id}",
+                                              args.runs, before=changed(incident_id))
+            figures[f"kept-{name}"] = measure(client, f"/incidents/{incident_id}",
                                               args.runs)
             figures[f"api-{name}"] = measure(
                 client, f"/api/v1/incidents/{incident_id}", args.runs, bearer)
-        pages = (("page", "/incidents/<id>"), ("api", "/api/v1/incidents/<id>"))
+        pages = (("page", "/incidents/<id> after a change"),
+                 ("kept", "/incidents/<id> kept"),
+                 ("api", "/api/v1/incidents/<id>"))
         for kind, label in pages:
             (qs, ts), (qb, tb) = figures[f"{kind}-small"], figures[f"{kind}-big"]
             line(f"{label}, 10 entries", qs, ts)
