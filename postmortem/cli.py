@@ -1,10 +1,12 @@
 """`flask --app app …` commands; each is a thin shell over a domain function."""
 
+from datetime import timedelta
+
 import click
 from flask import Flask
 
 from postmortem import cli_history
-from postmortem.domain import accounts, demo
+from postmortem.domain import accounts, cache, demo
 from postmortem.domain.errors import DomainError
 from postmortem.domain.vocabulary import ROLES
 from postmortem.extensions import db
@@ -58,8 +60,18 @@ def load_demo() -> None:
         click.echo(f"Loaded demo incident #{incident.id}: {incident.title}")
 
 
+@click.command("prune-cache")
+@click.option("--days", type=click.IntRange(min=0), default=cache.KEEP.days,
+              show_default=True, help="Delete entries stored longer ago than this.")
+def prune_cache(days: int) -> None:
+    """Delete old rendered pages and charts from the shared cache table."""
+    deleted = cache.prune(timedelta(days=days))
+    db.session.commit()
+    click.echo(f"Deleted {deleted} cache entries stored more than {days} days ago")
+
+
 def init_app(app: Flask) -> None:
-    for command in (create_user, create_token, load_demo):
+    for command in (create_user, create_token, load_demo, prune_cache):
         app.cli.add_command(command)
     cli_history.init_app(app)
     from postmortem.cli_status import status_export  # issue 7

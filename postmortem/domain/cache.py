@@ -15,6 +15,7 @@ import json
 import logging
 import os
 from collections.abc import Callable, Sequence
+from datetime import timedelta
 from pathlib import Path
 from typing import Any
 
@@ -31,6 +32,10 @@ log = logging.getLogger(__name__)
 # A deploy that changes how charts are drawn must not serve old drawings.
 CHARTS_CODE = hashlib.sha256(Path(charts.__file__).read_bytes()).hexdigest()[:16]
 _redis_clients: dict[str, Any] = {}
+# An entry nobody has stored afresh for this long is let go (Redis expires
+# it; `flask prune-cache` deletes it from the table): a page viewed again
+# is rendered once more.
+KEEP = timedelta(days=30)
 
 
 def fingerprint(*parts: Any) -> str:
@@ -70,7 +75,8 @@ def _get(key: str, wanted: str) -> str | None:
 def _put(key: str, wanted: str, value: str) -> None:
     if url := _redis_url():
         _redis(url).set("postmortem:" + key,
-                        json.dumps({"fingerprint": wanted, "value": value}))
+                        json.dumps({"fingerprint": wanted, "value": value}),
+                        ex=int(KEEP.total_seconds()))
         return
     table = CacheEntry.__table__
     row = {"key": key, "fingerprint": wanted, "value": value, "stored_at": utcnow()}
@@ -115,6 +121,14 @@ def fetch(key: str, wanted: str, build: Callable[[], str]) -> str:
     except Exception:
         log.warning("cache write failed for %s", key, exc_info=True)
     return value
+
+
+def prune(older_than: timedelta = KEEP) -> int:
+    """Delete the table's entries stored longer ago than `older_than` (one
+    per incident and reader role is kept otherwise, for incidents nobody
+    opens any more); how many went."""
+    return db.session.execute(sa.delete(CacheEntry).where(
+        CacheEntry.stored_at < utcnow() - older_than)).rowcount
 
 
 def impact_chart(samples: Sequence[ImpactSample], incident: Incident) -> Markup:

@@ -1,12 +1,14 @@
 """The shared cache: database or Redis, never one process's memory."""
 
 import json
+from datetime import timedelta
 
 import sqlalchemy as sa
 
 from postmortem.domain import cache, impact
 from postmortem.extensions import db
 from postmortem.models import CacheEntry
+from postmortem.models.types import utcnow
 from tests import factories
 from tests.factories import at
 
@@ -50,8 +52,9 @@ class FakeRedis:
     def get(self, key):
         return self.data.get(key)
 
-    def set(self, key, value):
+    def set(self, key, value, ex=None):
         self.data[key] = value
+        self.expiry = ex
 
 
 def test_redis_when_redis_url_is_set(app, monkeypatch):
@@ -63,6 +66,7 @@ def test_redis_when_redis_url_is_set(app, monkeypatch):
     cache.fetch("k", "v1", build)
     assert len(calls) == 1
     assert json.loads(fake.data["postmortem:k"])["fingerprint"] == "v1"
+    assert fake.expiry == 30 * 24 * 3600  # let go unless stored afresh
     assert db.session.scalar(sa.select(sa.func.count()).select_from(CacheEntry)) == 0
 
 
@@ -88,3 +92,18 @@ def test_impact_chart_is_redrawn_when_the_incident_or_samples_change(
     db.session.commit()
     cache.impact_chart(impact.for_incident(incident), incident)
     assert len(drawn) == 3
+
+
+def test_old_entries_are_pruned_and_rendered_again_when_asked(runner):
+    build, calls = counting_build()
+    for key in ("old", "new"):
+        cache.fetch(key, "v", build)
+    db.session.execute(sa.update(CacheEntry).where(CacheEntry.key == "old")
+                       .values(stored_at=utcnow() - timedelta(days=31)))
+    db.session.commit()
+    result = runner.invoke(args=["prune-cache"])
+    assert result.exit_code == 0 and "Deleted 1 cache entries" in result.output
+    db.session.expire_all()
+    assert db.session.scalars(sa.select(CacheEntry.key)).all() == ["new"]
+    cache.fetch("old", "v", build)
+    assert len(calls) == 3
