@@ -4,6 +4,8 @@ VENV := .venv
 BIN := $(VENV)/bin
 HOST ?= 127.0.0.1
 PORT ?= 5000
+# Test processes (pytest-xdist; each gets its own database): one per core.
+TEST_WORKERS ?= auto
 
 .PHONY: run test test-pg lint browser-deps bench bench-scale bench-status bench-pdf clean
 
@@ -27,11 +29,11 @@ run: $(VENV)/.runtime
 
 ## Run the test suite (SQLite; set TEST_DATABASE_URL for PostgreSQL)
 test: $(VENV)/.dev browser-deps
-	$(BIN)/pytest
+	$(BIN)/pytest -n $(TEST_WORKERS)
 
 ## Same suite against the local PostgreSQL server
 test-pg: $(VENV)/.dev browser-deps
-	TEST_DATABASE_URL=$${TEST_DATABASE_URL:-postgresql://postgres@127.0.0.1:5432/test} $(BIN)/pytest
+	TEST_DATABASE_URL=$${TEST_DATABASE_URL:-postgresql://postgres@127.0.0.1:5432/test} $(BIN)/pytest -n $(TEST_WORKERS)
 
 lint: $(VENV)/.dev
 	$(BIN)/ruff check .
