@@ -13,6 +13,17 @@ def _bool(name: str, default: bool) -> bool:
     return value.strip().lower() in {"1", "true", "yes", "on"}
 
 
+def _whole_number(name: str, default: int) -> int:
+    """A non-negative integer setting; a typo stops the app with its name
+    rather than a bare traceback from int()."""
+    value = (os.environ.get(name) or "").strip()
+    if not value:
+        return default
+    if not value.isdigit():
+        raise ValueError(f"{name} must be a whole number of 0 or more, not {value!r}")
+    return int(value)
+
+
 def _secret_key(instance_path: Path) -> str:
     """Use SECRET_KEY, or one generated once and kept in instance/.
 
@@ -59,7 +70,7 @@ def load(instance_path: Path) -> dict:
         "REMEMBER_COOKIE_DURATION": timedelta(days=30),
         # How many reverse proxies in front set X-Forwarded-For/-Proto/-Host;
         # 0 trusts none, so a client cannot pick the address it is throttled by.
-        "TRUSTED_PROXIES": int(os.environ.get("TRUSTED_PROXIES", "0") or 0),
+        "TRUSTED_PROXIES": _whole_number("TRUSTED_PROXIES", 0),
         "MAX_CONTENT_LENGTH": 2 * 1024 * 1024,
         "PAGE_SIZE": 25,
         "STATUS_PAGE_NAME": os.environ.get("STATUS_PAGE_NAME", "Status"),
@@ -67,5 +78,5 @@ def load(instance_path: Path) -> dict:
         # feeds and JSON), its Statuspage page id, and HTTP cache lifetime.
         "STATUS_PAGE_URL": os.environ.get("STATUS_PAGE_URL", ""),
         "STATUS_PAGE_ID": os.environ.get("STATUS_PAGE_ID", "postmortem"),
-        "STATUS_MAX_AGE": int(os.environ.get("STATUS_MAX_AGE", "10")),
+        "STATUS_MAX_AGE": _whole_number("STATUS_MAX_AGE", 10),
     }
