@@ -9,7 +9,7 @@ from postmortem.domain import incidents, visibility
 from postmortem.domain.errors import DomainError
 from postmortem.domain.exports import importer, pdf, service
 from postmortem.extensions import db
-from postmortem.models import Postmortem
+from postmortem.models import Incident, Postmortem
 
 
 def _fail(exc: DomainError) -> None:
@@ -17,12 +17,19 @@ def _fail(exc: DomainError) -> None:
     raise click.ClickException(details or exc.message)
 
 
-def _export_all(directory: Path, fmt: str, variant: str) -> None:
-    ids = list(db.session.scalars(
-        sa.select(Postmortem.id).where(Postmortem.state == "published")
-        .order_by(Postmortem.incident_id)))
+def _export_all(directory: Path, fmt: str, variant: str, public_only: bool) -> None:
+    query = (sa.select(Postmortem.id, Postmortem.is_public & Incident.is_public)
+             .join(Incident, Incident.id == Postmortem.incident_id)
+             .where(Postmortem.state == "published"))
+    if public_only:
+        # What the public status page shows: a public post-mortem of a
+        # public incident.
+        query = query.where(Postmortem.is_public.is_(True),
+                            Incident.is_public.is_(True))
+    rows = db.session.execute(query.order_by(Postmortem.incident_id)).all()
     directory.mkdir(parents=True, exist_ok=True)
-    with click.progressbar(ids, label=f"Exporting {len(ids)} post-mortems",
+    with click.progressbar([pm_id for pm_id, _public in rows],
+                           label=f"Exporting {len(rows)} post-mortems",
                            show_pos=True) as bar:
         for pm_id in bar:
             pm = db.session.get(Postmortem, pm_id)
@@ -31,7 +38,10 @@ def _export_all(directory: Path, fmt: str, variant: str) -> None:
             db.session.commit()
             # One document at a time in memory, however many there are.
             db.session.expunge_all()
-    click.echo(f"Exported {len(ids)} published post-mortems to {directory}")
+    internal = sum(1 for _pm_id, public in rows if not public)
+    click.echo(f"Exported {len(rows)} published post-mortems to {directory}"
+               + (f" ({internal} of them internal: not for publishing; "
+                  "--public-only leaves them out)" if internal else ""))
 
 
 @click.command("export")
@@ -45,13 +55,16 @@ def _export_all(directory: Path, fmt: str, variant: str) -> None:
               help="File to write (default: postmortem-incident-ID.EXT).")
 @click.option("--all", "all_dir", type=click.Path(file_okay=False, path_type=Path),
               help="Export every published post-mortem into this folder.")
+@click.option("--public-only", is_flag=True,
+              help="With --all: only those the public status page shows.")
 def export_command(incident_id: str | None, fmt: str, variant: str,
-                   output: Path | None, all_dir: Path | None) -> None:
+                   output: Path | None, all_dir: Path | None,
+                   public_only: bool) -> None:
     """Export a post-mortem as PDF, Markdown, HTML or JSON."""
     if all_dir is not None:
         if incident_id is not None or output is not None:
             raise click.UsageError("--all takes a folder; give no ID or -o with it")
-        _export_all(all_dir, fmt, variant)
+        _export_all(all_dir, fmt, variant, public_only)
         return
     if incident_id is None:
         raise click.UsageError("give an incident ID, or --all DIR")

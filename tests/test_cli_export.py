@@ -55,6 +55,28 @@ def test_export_all_published(runner, tmp_path):
     assert draft != published
 
 
+def test_export_all_says_which_are_internal_and_can_leave_them_out(runner, tmp_path):
+    author = factories.user("responder", name="Ada")
+    factories.component("Other", slug="other")
+    public = _published(author, "Public one")
+    public.is_public = True
+    db.session.get(Incident, public.incident_id).is_public = True
+    internal = records.written(factories.incident(author, title="Internal one"),
+                               author)
+    internal.state, internal.is_public = "published", False
+    db.session.commit()
+    public_incident = public.incident_id
+    result = run(runner, "export", "--all", str(tmp_path / "all"), "--format", "md")
+    assert "Exported 2 published post-mortems" in result.output
+    assert "1 of them internal" in result.output
+    result = run(runner, "export", "--all", str(tmp_path / "public"), "--format", "md",
+                 "--public-only")
+    assert result.exit_code == 0 and "Exported 1 published" in result.output
+    assert "internal" not in result.output
+    assert [p.name for p in (tmp_path / "public").iterdir()] == [
+        f"postmortem-incident-{public_incident}.md"]
+
+
 def test_import_round_trip_and_hand_written(runner, tmp_path):
     author = factories.user("responder", name="Ada")
     pm = records.written(records.outage(author, rows=2, items=1), author)
