@@ -4,7 +4,7 @@ import re
 
 import sqlalchemy as sa
 
-from postmortem.domain import audit
+from postmortem.domain import audit, visibility
 from postmortem.domain.errors import NotFound, ValidationError
 from postmortem.domain.values import SLUG_RE, Fields
 from postmortem.domain.vocabulary import COMPONENT_STATUS_RANK
@@ -118,13 +118,15 @@ def delete_component(component: Component, actor: User) -> None:
     db.session.delete(component)
 
 
-def current_statuses() -> dict[int, str]:
-    """{component id: worst status among unresolved incidents}; absent means
-    operational."""
+def current_statuses(viewer: User | None = visibility.SYSTEM) -> dict[int, str]:
+    """{component id: worst status among the unresolved incidents `viewer`
+    may see}; absent means operational. A private incident must not show
+    through a component's status to someone it does not exist for."""
     rows = db.session.execute(
         sa.select(AffectedComponent.component_id, AffectedComponent.status)
         .join(Incident)
-        .where(Incident.status != "resolved", AffectedComponent.ended_at.is_(None))
+        .where(Incident.status != "resolved", AffectedComponent.ended_at.is_(None),
+               visibility.visible_clause(viewer))
     )
     worst: dict[int, str] = {}
     for component_id, status in rows:

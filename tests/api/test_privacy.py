@@ -84,6 +84,8 @@ def test_outsiders_lists_do_not_mention_it(client, world, who):
         assert "Secret" not in body and "Hidden Owner" not in body, path
     # The public one, counted alone.
     assert api.get("/api/v1/incidents").get_json()["total"] == 1
+    # Nor does the status it gives the component it affects.
+    assert api.get("/api/v1/components/api").get_json()["status"] == "operational"
 
 
 @pytest.mark.parametrize("who", INSIDERS)
@@ -97,6 +99,7 @@ def test_insiders_read_everything(client, world, who):
     assert [i["title"] for i in listed] == ["Secret breach"]
     items = api.get("/api/v1/actions").get_json()["items"]
     assert "Secret follow-up" in [i["title"] for i in items]
+    assert api.get("/api/v1/components/api").get_json()["status"] != "operational"
 
 
 def test_members_list_add_and_remove(client, world):

@@ -96,3 +96,13 @@ def test_current_statuses_come_from_open_incidents_only(responder):
     assert components.current_statuses() == {
         api.id: "major_outage", web.id: "under_maintenance"}
     assert ios.id not in components.current_statuses()
+
+
+def test_a_private_incident_shows_in_statuses_only_to_those_who_may_see_it(
+        responder, viewer, admin):
+    api = factories.component("API", slug="api")
+    factories.incident(responder, is_public=False, title="Quiet breach",
+                       components=[{"slug": "api", "status": "major_outage"}])
+    assert components.current_statuses(viewer) == {}
+    assert components.current_statuses(responder) == {api.id: "major_outage"}
+    assert components.current_statuses(admin) == {api.id: "major_outage"}

@@ -3,6 +3,8 @@ its commander and its members: to everyone else every page under it is the
 same answer as for an incident that does not exist, and no list, search or
 count mentions it."""
 
+import re
+
 import pytest
 import sqlalchemy as sa
 
@@ -103,6 +105,10 @@ def test_outsiders_lists_and_searches_do_not_mention_it(client, world, who):
         if "owner" not in path:
             assert "Hidden Owner" not in html, path  # not among the owners
         assert f"/incidents/{world.incident.id}" not in html, path
+    # The component it affects looks as it would without it.
+    components = client.get("/components").get_data(as_text=True)
+    assert "badge-component-operational" in components
+    assert not re.search(r"badge-component-(?!operational)", components)
 
 
 def test_outsiders_see_public_incidents_as_before(client, world):

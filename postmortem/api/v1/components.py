@@ -10,10 +10,11 @@ from postmortem.extensions import db
 
 @bp.get("/components")
 def list_components():
-    """Every component with its status derived from open incidents."""
-    api_user()
+    """Every component with its status derived from the open incidents the
+    caller may see."""
+    user = api_user()
     rows = components.list_components()
-    return out.items(rows, out.component, components.current_statuses())
+    return out.items(rows, out.component, components.current_statuses(user))
 
 
 @bp.post("/components")
@@ -23,16 +24,16 @@ def create_component():
     data = json_body(out.COMPONENT_FIELDS, out.COMPONENT_READ_ONLY)
     component = components.create_component(data, user)
     # created() commits last, with the answer already built.
-    return created(out.component(component, components.current_statuses()),
+    return created(out.component(component, components.current_statuses(user)),
                    url_for("api_v1.get_component", slug=component.slug))
 
 
 @bp.get("/components/<slug>")
 def get_component(slug: str):
     """One component and its current status."""
-    api_user()
+    user = api_user()
     component = components.by_slug(slug)
-    return out.component(component, components.current_statuses())
+    return out.component(component, components.current_statuses(user))
 
 
 @bp.patch("/components/<slug>")
@@ -42,7 +43,7 @@ def update_component(slug: str):
     data = json_body(out.COMPONENT_FIELDS, out.COMPONENT_READ_ONLY)
     component = components.update_component(components.by_slug(slug), data, user)
     db.session.commit()
-    return out.component(component, components.current_statuses())
+    return out.component(component, components.current_statuses(user))
 
 
 @bp.delete("/components/<slug>")

@@ -247,7 +247,9 @@ SCHEMAS: dict[str, Any] = {
         "description": {"type": "string"},
         "group": {"type": ["string", "null"]},
         "position": {"type": "integer"},
-        "status": enum(COMPONENT_STATUSES, description="derived from open incidents"),
+        "status": enum(COMPONENT_STATUSES,
+                       description="derived from the open incidents the caller "
+                                   "may see"),
         "created_at": TIME,
         "updated_at": TIME,
     }),

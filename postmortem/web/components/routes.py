@@ -23,7 +23,7 @@ def index():
     listed = components.list_components()
     groups = [(name, list(rows)) for name, rows in groupby(listed, lambda c: c.group)]
     return render_template("components/index.html", groups=groups,
-                           statuses=components.current_statuses())
+                           statuses=components.current_statuses(me()))
 
 
 @bp.route("/new", methods=["GET", "POST"])
