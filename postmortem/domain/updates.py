@@ -126,13 +126,7 @@ def _newest_components(incident: Incident, update: StatusUpdate) -> None:
     # By component, not its id: rows and changes made here are not flushed.
     rows = {a.component.id: a for a in incident.affected}
     for change in update.component_changes:
-        row = rows.get(change.component.id)
-        if row is None:
-            row = AffectedComponent(component=change.component,
-                                    started_at=incident.started_at)
-            incident.affected.append(row)
-        row.status = change.new_status
-        row.ended_at = update.posted_at if row.status == "operational" else None
+        _restatus(incident, rows.get(change.component.id), change, update)
 
 
 def _replay_components(incident: Incident, before: dict[int, str | None]) -> None:
