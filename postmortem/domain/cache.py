@@ -23,7 +23,7 @@ import sqlalchemy as sa
 from flask import current_app
 from markupsafe import Markup
 
-from postmortem.domain import charts
+from postmortem.domain import charts, upsert
 from postmortem.extensions import db
 from postmortem.models import CacheEntry, ImpactSample, Incident
 from postmortem.models.types import utcnow
@@ -81,11 +81,7 @@ def _put(key: str, wanted: str, value: str) -> None:
     table = CacheEntry.__table__
     row = {"key": key, "fingerprint": wanted, "value": value, "stored_at": utcnow()}
     dialect = db.engine.dialect.name
-    if dialect == "postgresql":
-        from sqlalchemy.dialects.postgresql import insert
-    else:
-        from sqlalchemy.dialects.sqlite import insert
-    statement = insert(table).values(row)
+    statement = upsert.insert(dialect, table).values(row)
     statement = statement.on_conflict_do_update(
         index_elements=[table.c.key],
         set_={"fingerprint": statement.excluded.fingerprint,

@@ -17,8 +17,8 @@ from typing import Any
 
 import sqlalchemy as sa
 import sqlalchemy.orm as so
-from sqlalchemy.dialects import postgresql, sqlite
 
+from postmortem.domain import upsert
 from postmortem.extensions import db
 from postmortem.models import (
     ActionItem,
@@ -85,8 +85,7 @@ def _touched(session: so.Session) -> set[str]:
 def bump(connection: sa.Connection, scopes: Iterable[str]) -> None:
     """Move each scope's counter on (creating it the first time)."""
     now = utcnow()
-    insert = (postgresql.insert if connection.dialect.name == "postgresql"
-              else sqlite.insert)(PageState)
+    insert = upsert.insert(connection.dialect.name, PageState)
     # One order everywhere, so two writers never wait on each other crosswise.
     for scope in sorted(set(scopes)):
         statement = insert.values(scope=scope, generation=1, changed_at=now)

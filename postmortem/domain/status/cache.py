@@ -21,8 +21,8 @@ from datetime import datetime
 
 import sqlalchemy as sa
 import sqlalchemy.orm as so
-from sqlalchemy.dialects import postgresql, sqlite
 
+from postmortem.domain import upsert
 from postmortem.domain.status import state
 from postmortem.models import StatusRender
 from postmortem.models.types import utcnow
@@ -136,8 +136,7 @@ def store(session: so.Session, key: str, version: int, rendered: Rendered,
     stored = Stored(key, _etag(rendered.body), rendered.content_type,
                     int(now.timestamp()), rendered.body)
     dialect = session.get_bind().dialect.name
-    insert = (postgresql.insert if dialect == "postgresql" else sqlite.insert)(
-        StatusRender).values(
+    insert = upsert.insert(dialect, StatusRender).values(
         key=key, version=version, body=stored.body, content_type=stored.content_type,
         etag=stored.etag, last_modified=stored.last_modified,
         valid_until=int(rendered.valid_until.timestamp()))

@@ -15,8 +15,8 @@ from typing import Any
 
 import sqlalchemy as sa
 import sqlalchemy.orm as so
-from sqlalchemy.dialects import postgresql, sqlite
 
+from postmortem.domain import upsert
 from postmortem.models import (
     AffectedComponent,
     Component,
@@ -112,15 +112,10 @@ def _touches_public(session: so.Session) -> bool:
     return False
 
 
-def _upsert(dialect: str):
-    return (postgresql.insert if dialect == "postgresql" else sqlite.insert)(
-        StatusState)
-
-
 def bump(connection: sa.Connection, now: datetime | None = None) -> None:
     """Move the public state version on (creating the row the first time)."""
     now = now or utcnow()
-    insert = _upsert(connection.dialect.name).values(
+    insert = upsert.insert(connection.dialect.name, StatusState).values(
         id=STATE_ID, version=1, changed_at=now)
     connection.execute(insert.on_conflict_do_update(
         index_elements=[StatusState.id],
@@ -130,7 +125,7 @@ def bump(connection: sa.Connection, now: datetime | None = None) -> None:
 
 def ensure(connection: sa.Connection) -> None:
     """Create the state row if absent, without moving it."""
-    insert = _upsert(connection.dialect.name).values(
+    insert = upsert.insert(connection.dialect.name, StatusState).values(
         id=STATE_ID, version=0, changed_at=utcnow())
     connection.execute(insert.on_conflict_do_nothing(index_elements=[StatusState.id]))
 
