@@ -112,12 +112,6 @@ def marks(incident: Incident) -> tuple[tuple[int, str], tuple[int, str]]:
     return rows.get(scope, (0, "")), rows.get(CATALOG, (0, ""))
 
 
-def generations(incident: Incident) -> tuple[int, int]:
-    """(the incident's counter, the catalog's): 0 before the first change."""
-    mine, catalog = marks(incident)
-    return mine[0], catalog[0]
-
-
 @sa.event.listens_for(so.Session, "after_flush")
 def _bump_on_change(session: so.Session, _context) -> None:
     # after_flush still sees what the flush wrote, with the new rows' ids.
