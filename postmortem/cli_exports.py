@@ -8,6 +8,7 @@ import sqlalchemy as sa
 from postmortem.domain import incidents, visibility
 from postmortem.domain.errors import DomainError
 from postmortem.domain.exports import importer, pdf, service
+from postmortem.domain.status import postmortems
 from postmortem.extensions import db
 from postmortem.models import Incident, Postmortem
 
@@ -18,14 +19,12 @@ def _fail(exc: DomainError) -> None:
 
 
 def _export_all(directory: Path, fmt: str, variant: str, public_only: bool) -> None:
-    query = (sa.select(Postmortem.id, Postmortem.is_public & Incident.is_public)
+    public = postmortems.shown_publicly()  # what the status page shows
+    query = (sa.select(Postmortem.id, public)
              .join(Incident, Incident.id == Postmortem.incident_id)
              .where(Postmortem.state == "published"))
     if public_only:
-        # What the public status page shows: a public post-mortem of a
-        # public incident.
-        query = query.where(Postmortem.is_public.is_(True),
-                            Incident.is_public.is_(True))
+        query = query.where(public)
     rows = db.session.execute(query.order_by(Postmortem.incident_id)).all()
     directory.mkdir(parents=True, exist_ok=True)
     with click.progressbar([pm_id for pm_id, _public in rows],

@@ -27,6 +27,11 @@ def _published() -> sa.ColumnElement[bool]:
     return sa.and_(Postmortem.state == "published", Postmortem.is_public.is_(True))
 
 
+def shown_publicly() -> sa.ColumnElement[bool]:
+    """The rule above as a WHERE clause over Postmortem joined to Incident."""
+    return sa.and_(_published(), Incident.is_public.is_(True))
+
+
 def public_postmortem(incident: Incident) -> PublicPostmortem | None:
     """The incident's post-mortem when it is published and public, else None."""
     if not incident.is_public:
