@@ -28,6 +28,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 
 from postmortem import create_app  # noqa: E402
+from postmortem.config import sqlalchemy_url  # noqa: E402
 from postmortem.diagnostics import counting_queries, rebuild_schema  # noqa: E402
 from postmortem.domain import (  # noqa: E402
     accounts,
@@ -41,14 +42,6 @@ from postmortem.models import Incident, StatusUpdate, TimelineEvent  # noqa: E40
 
 T0 = datetime(2026, 11, 16, 9, 0, tzinfo=UTC)
 PASSWORD = "bench-password-1"  # noqa: S105  (a throwaway bench user)
-
-
-def database_url(url: str) -> str:
-    """A URL as the app takes it: postgres:// and postgresql:// mean psycopg 3
-    (SQLAlchemy alone would look for psycopg2, which is not installed)."""
-    if url.startswith(("postgres://", "postgresql://")):
-        return "postgresql+psycopg://" + url.split("://", 1)[1]
-    return url
 
 
 def make_app(url: str):
@@ -145,7 +138,7 @@ def main() -> int:
     parser.add_argument("--runs", type=int, default=15)
     args = parser.parse_args()
     folder = tempfile.mkdtemp(prefix="pm-bench-")
-    url = database_url(args.database_url) or f"sqlite:///{folder}/bench.db"
+    url = sqlalchemy_url(args.database_url) or f"sqlite:///{folder}/bench.db"
     app = make_app(url)
     print(f"database: {sa.engine.make_url(url).get_backend_name()}, "
           f"{args.runs} runs per figure")

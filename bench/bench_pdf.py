@@ -39,6 +39,7 @@ sys.path.insert(0, str(ROOT))
 
 
 from postmortem import create_app  # noqa: E402
+from postmortem.config import sqlalchemy_url  # noqa: E402
 from postmortem.diagnostics import rebuild_schema  # noqa: E402
 from postmortem.domain import accounts, components, incidents, updates  # noqa: E402
 from postmortem.domain.exports import builder, pdf, present, service  # noqa: E402
@@ -187,7 +188,8 @@ def main() -> None:
     parser.add_argument("--all-count", type=int, default=100)
     args = parser.parse_args()
     scratch = Path(tempfile.mkdtemp(prefix="bench-pdf-"))
-    url = args.database_url or f"sqlite:///{scratch / 'bench.db'}"
+    # postgresql:// as the app takes it (SQLAlchemy alone reads psycopg2).
+    url = sqlalchemy_url(args.database_url or "") or f"sqlite:///{scratch / 'bench.db'}"
     app = make_app(url)
     with app.app_context():
         user = accounts.create_user({"email": "bench@example.com", "role": "admin",

@@ -39,6 +39,9 @@ from urllib.parse import urlencode, urlsplit
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
+
+from postmortem.config import sqlalchemy_url  # noqa: E402
+
 BIN = Path(sys.executable).parent
 PASSWORD = "bench-password-1"  # noqa: S105  (a throwaway bench user)
 EMAIL = "bench-reader@example.com"
@@ -69,8 +72,7 @@ def database_url(url: str, folder: str, size: int) -> str:
     schema of the given database (so both sizes can be served at once)."""
     if url == "sqlite":
         return f"sqlite:///{folder}/history-{size}.db"
-    if url.startswith(("postgres://", "postgresql://")):
-        url = "postgresql+psycopg://" + url.split("://", 1)[1]
+    url = sqlalchemy_url(url)
     if url.startswith("postgresql"):
         joiner = "&" if "?" in url else "?"
         return f"{url}{joiner}options=-csearch_path%3Dbench_{size}"

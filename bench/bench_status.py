@@ -33,6 +33,7 @@ sys.path.insert(0, str(ROOT))
 
 
 from postmortem import create_app  # noqa: E402
+from postmortem.config import sqlalchemy_url  # noqa: E402
 from postmortem.diagnostics import rebuild_schema  # noqa: E402
 from postmortem.domain import accounts, components, incidents, updates  # noqa: E402
 from postmortem.domain.status import maintenance  # noqa: E402
@@ -46,10 +47,7 @@ STATIC = "/static/status/status.css"
 
 
 def database(url: str, folder: Path) -> str:
-    url = url or f"sqlite:///{folder / 'bench.db'}"
-    if url.startswith(("postgres://", "postgresql://")):
-        url = "postgresql+psycopg://" + url.split("://", 1)[1]
-    return url
+    return sqlalchemy_url(url) or f"sqlite:///{folder / 'bench.db'}"
 
 
 def seed(url: str) -> None:

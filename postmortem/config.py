@@ -39,12 +39,18 @@ def _secret_key(instance_path: Path) -> str:
     return path.read_text().strip()
 
 
-def _database_url(instance_path: Path) -> str:
-    url = os.environ.get("DATABASE_URL", "")
-    # Heroku-style URLs name the old driver; psycopg 3 is what we ship.
+def sqlalchemy_url(url: str) -> str:
+    """A database URL as SQLAlchemy takes it: `postgres://` and
+    `postgresql://` (Heroku-style, naming no driver, which SQLAlchemy reads as
+    psycopg2) mean psycopg 3, the driver we ship."""
     for prefix in ("postgres://", "postgresql://"):
         if url.startswith(prefix):
             return "postgresql+psycopg://" + url[len(prefix) :]
+    return url
+
+
+def _database_url(instance_path: Path) -> str:
+    url = sqlalchemy_url(os.environ.get("DATABASE_URL", ""))
     return url or f"sqlite:///{instance_path / 'postmortem.db'}"
 
 
